@@ -1,0 +1,34 @@
+"""Every error Correspondent raises on purpose derives from ``CorrespondentError``.
+
+Two families matter to callers: the *input's* fault (``InvalidInput`` and ``MessageRejected``:
+report it, keep the input, move on) and *our* fault or the environment's (everything else: retry,
+alert).
+"""
+
+
+class CorrespondentError(Exception):
+    """Base class for errors raised deliberately by Correspondent."""
+
+
+class InvalidInput(CorrespondentError):
+    """The caller supplied a value that cannot be used; the message says which and why."""
+
+
+class NotFound(CorrespondentError):
+    """A record, user or activity named by the caller does not exist (or is not visible)."""
+
+
+class Conflict(CorrespondentError):
+    """The request contradicts the current state (for example a duplicate user email)."""
+
+
+class PermissionDenied(CorrespondentError):
+    """The acting user may not do this."""
+
+
+class MessageRejected(CorrespondentError):
+    """A message cannot be tracked because of its own content; it goes to quarantine."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

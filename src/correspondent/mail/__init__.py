@@ -1,0 +1,1 @@
+"""Adapters for mail formats and protocols: MIME parsing, HTML sanitising, file sniffing, IMAP."""
