@@ -32,3 +32,7 @@ class MessageRejected(CorrespondentError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class DuplicateActivity(CorrespondentError):
+    """Another transaction stored the same message first (the identity key is unique)."""

@@ -1,0 +1,1 @@
+"""The ``correspondent`` command line (Typer)."""

@@ -1,0 +1,76 @@
+"""Entry point of the ``correspondent`` command: global options and command groups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from correspondent.cli import records, settings, tracking
+from correspondent.cli.context import STATE, handle_errors, out_console
+from correspondent.storage.migrate import upgrade_to_head
+
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="Correspondent: track email into your CRM."
+)
+db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+app.add_typer(db_app, name="db")
+records.register(app)
+tracking.register(app)
+settings.register(app)
+
+
+@app.callback()
+def main(
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(envvar="CORRESPONDENT_DATA_DIR", help="Where the database and blobs live."),
+    ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            envvar="CORRESPONDENT_DATABASE_URL", help="SQLAlchemy URL; default SQLite in data dir."
+        ),
+    ] = None,
+) -> None:
+    STATE.reset(data_dir=data_dir, database_url=database_url)
+
+
+@db_app.command("upgrade")
+@handle_errors
+def db_upgrade() -> None:
+    """Apply all database migrations (also done automatically on start)."""
+    installation = STATE.installation()
+    upgrade_to_head(installation.engine)
+    out_console.print("Database schema is up to date.")
+
+
+@app.command()
+@handle_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[bool, typer.Option(help="Seed demo data into an empty database.")] = True,
+) -> None:
+    """Run the HTTP server (seeding a demo organisation on first start)."""
+    import uvicorn
+
+    from correspondent.api.app import create_app
+    from correspondent.demo.seed import seed_demo_if_empty
+
+    installation = STATE.installation()
+    if demo:
+        summary = seed_demo_if_empty(installation)
+        if summary:
+            out_console.print(summary)
+    out_console.print(
+        f"Correspondent is running: open http://{host}:{port}/docs "
+        f"(health: http://{host}:{port}/health). Data in "
+        f"{installation.settings.data_dir.resolve()}."
+    )
+    uvicorn.run(create_app(installation), host=host, port=port, log_level="info")
+
+
+if __name__ == "__main__":
+    app()

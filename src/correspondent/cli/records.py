@@ -1,0 +1,139 @@
+"""Commands for users and CRM records: ``user add``, ``record add``, ``record import``."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from correspondent.cli.context import STATE, handle_errors, out_console, print_json
+from correspondent.domain.errors import InvalidInput
+from correspondent.domain.records import RecordRef
+from correspondent.services import directory
+from correspondent.services.directory import RecordInput
+from correspondent.services.record_import import import_records
+from correspondent.services.views import record_view
+
+user_app = typer.Typer(no_args_is_help=True, help="CRM users.")
+record_app = typer.Typer(no_args_is_help=True, help="CRM records.")
+
+IMPORTABLE = ("account", "contact", "lead")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(user_app, name="user")
+    app.add_typer(record_app, name="record")
+
+
+@user_app.command("add")
+@handle_errors
+def user_add(
+    email: str,
+    name: Annotated[str, typer.Option("--name", help="Full name.")],
+    role: Annotated[list[str] | None, typer.Option("--role", help="Role (repeatable).")] = None,
+    business_unit: Annotated[str | None, typer.Option("--business-unit")] = None,
+    json_output: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Add a user whose primary email address is EMAIL."""
+    user = directory.add_user(
+        STATE.installation().uow, email, name, roles=role or [], business_unit=business_unit
+    )
+    view = {
+        "type": "user",
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "roles": user.roles,
+        "business_unit_id": user.business_unit_id,
+        "active": user.active,
+        "email_approved": user.email_approved,
+    }
+    if json_output:
+        print_json(view)
+    else:
+        out_console.print(f"Added user {user.id}: {user.name} <{user.email}>")
+
+
+def _parse_assignments(assignments: list[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for item in assignments:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput(f"{item!r} is not FIELD=VALUE.")
+        values[key.strip()] = value
+    return values
+
+
+@record_app.command("add")
+@handle_errors
+def record_add(
+    type_name: Annotated[
+        str, typer.Argument(metavar="TYPE", help="account|contact|lead|opportunity|case")
+    ],
+    set_: Annotated[list[str], typer.Option("--set", help="FIELD=VALUE (repeatable).")],
+    owner: Annotated[str | None, typer.Option("--owner", help="Owner's email address.")] = None,
+    json_output: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Add one record."""
+    installation = STATE.installation()
+    owner_email = owner or _default_owner()
+    record = directory.add_record(
+        installation.uow, RecordInput(type_name, _parse_assignments(set_), owner_email)
+    )
+    if json_output:
+        print_json(record_view(record, owner_email))
+    else:
+        out_console.print(f"Added {record.type} {record.id}: {record.name}")
+
+
+@record_app.command("show")
+@handle_errors
+def record_show(ref: str, json_output: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Show one record, written TYPE:ID."""
+    record = directory.get_record(STATE.installation().uow, RecordRef.parse(ref))
+    view = record_view(record)
+    if json_output:
+        print_json(view)
+    else:
+        for key, value in view.items():
+            out_console.print(f"{key}: {value}", highlight=False)
+
+
+@record_app.command("import")
+@handle_errors
+def record_import(
+    type_name: Annotated[str, typer.Argument(metavar="TYPE", help="account|contact|lead")],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    owner: Annotated[str | None, typer.Option("--owner")] = None,
+    json_output: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Import records from a CSV file whose headers are field names (all or nothing)."""
+    if type_name not in IMPORTABLE:
+        raise InvalidInput(f"Only {', '.join(IMPORTABLE)} can be imported from CSV.")
+    with file.open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    with Progress(transient=True, disable=json_output) as progress:
+        task = progress.add_task(f"Importing {type_name}s", total=len(rows))
+        ids = import_records(
+            STATE.installation().uow,
+            type_name,
+            rows,
+            owner or _default_owner(),
+            on_progress=lambda n: progress.update(task, advance=n),
+        )
+    if json_output:
+        print_json({"type": type_name, "imported": len(ids), "ids": ids})
+    else:
+        out_console.print(f"Imported {len(ids)} {type_name} records.")
+
+
+def _default_owner() -> str:
+    users = directory.list_users(STATE.installation().uow)
+    if not users:
+        raise InvalidInput(
+            "There are no users yet; add one with 'correspondent user add', or pass --owner."
+        )
+    return users[0].email

@@ -1,0 +1,248 @@
+"""Commands that track mail and work with activities."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import Progress
+
+from correspondent.cli.context import (
+    STATE,
+    err_console,
+    exit_code_for,
+    handle_errors,
+    out_console,
+    print_json,
+)
+from correspondent.domain.activity import TrackerSource
+from correspondent.domain.errors import CorrespondentError
+from correspondent.domain.records import RecordRef
+from correspondent.services import tracking, views
+from correspondent.services.mail_import import MailboxFormat, count_messages, iter_mailbox
+from correspondent.services.quarantining import list_quarantine
+from correspondent.services.tracking import MessageTracker, TrackRequest
+
+activity_app = typer.Typer(no_args_is_help=True, help="Email activities.")
+attachment_app = typer.Typer(no_args_is_help=True, help="Attachments of activities.")
+quarantine_app = typer.Typer(no_args_is_help=True, help="Messages that could not be tracked.")
+
+Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+UserOpt = Annotated[str, typer.Option("--user", help="The tracking user's email address.")]
+RegardingOpt = Annotated[str | None, typer.Option("--regarding", help="TYPE:ID")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("track")(track)
+    app.command("import")(import_mail)
+    app.command("set-regarding")(set_regarding)
+    app.command("untrack")(untrack)
+    app.add_typer(activity_app, name="activity")
+    app.add_typer(attachment_app, name="attachment")
+    app.add_typer(quarantine_app, name="quarantine")
+
+
+def _print_activity_line(view: dict[str, Any], created: bool | None = None) -> None:
+    state = "" if created is None else ("new " if created else "existing ")
+    regarding = view["regarding"]
+    about = f" regarding {regarding['type']}:{regarding['id']}" if regarding else ""
+    out_console.print(
+        f"{state}activity {view['id']}: {view['subject']!r} ({view['direction']}){about}",
+        highlight=False,
+    )
+
+
+@handle_errors
+def track(
+    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, readable=True)],
+    user: UserOpt,
+    regarding: RegardingOpt = None,
+    json_output: Json = False,
+) -> None:
+    """Track one or more .eml files for a user."""
+    installation = STATE.installation()
+    ref = RecordRef.parse(regarding) if regarding else None
+    tracker = MessageTracker(installation.uow, installation.blobs)
+    results: list[dict[str, Any]] = []
+    failed = 0
+    for path in files:
+        try:
+            result = tracker.track(
+                TrackRequest(path.read_bytes(), user, ref, TrackerSource.MANUAL, origin=str(path))
+            )
+        except CorrespondentError as error:
+            failed = exit_code_for(error)
+            err_console.print(f"[red]Error[/red] ({path}): {error}", highlight=False)
+            results.append({"file": str(path), "error": str(error)})
+            continue
+        view = views.show_activity(installation.uow, result.activity_id)
+        view.pop("text_body"), view.pop("html_body")
+        results.append({"file": str(path), "created": result.created, "activity": view})
+        if not json_output:
+            _print_activity_line(view, result.created)
+    if json_output:
+        print_json(results)
+    if failed:
+        raise typer.Exit(failed)
+
+
+@handle_errors
+def import_mail(
+    format_: Annotated[MailboxFormat, typer.Argument(metavar="FORMAT", help="mbox | maildir")],
+    path: Annotated[Path, typer.Argument(exists=True)],
+    user: UserOpt,
+    regarding: RegardingOpt = None,
+    json_output: Json = False,
+) -> None:
+    """Track every message of an mbox file or a Maildir folder (source: import)."""
+    installation = STATE.installation()
+    ref = RecordRef.parse(regarding) if regarding else None
+    tracker = MessageTracker(installation.uow, installation.blobs)
+    summary = {"messages": 0, "created": 0, "existing": 0, "quarantined": 0, "failed": 0}
+    errors: list[str] = []
+    with Progress(disable=json_output) as progress:
+        task = progress.add_task("Tracking", total=count_messages(format_, path))
+        for origin, raw in iter_mailbox(format_, path):
+            summary["messages"] += 1
+            try:
+                result = tracker.track(
+                    TrackRequest(raw, user, ref, TrackerSource.IMPORT, origin=origin)
+                )
+                summary["created" if result.created else "existing"] += 1
+            except tracking.MessageQuarantined as error:
+                summary["quarantined"] += 1
+                errors.append(f"{origin}: {error}")
+            except CorrespondentError as error:
+                # A problem with the user or the regarding record fails every message alike.
+                summary["failed"] += 1
+                errors.append(f"{origin}: {error}")
+                if summary["failed"] >= 3 and summary["created"] + summary["existing"] == 0:
+                    break
+            progress.advance(task)
+    if json_output:
+        print_json({**summary, "errors": errors})
+    else:
+        for line in errors[:20]:
+            err_console.print(line, highlight=False)
+        out_console.print(
+            f"{summary['messages']} messages: {summary['created']} new activities, "
+            f"{summary['existing']} already tracked, {summary['quarantined']} quarantined, "
+            f"{summary['failed']} failed."
+        )
+    if summary["failed"]:
+        raise typer.Exit(1)
+
+
+@activity_app.command("show")
+@handle_errors
+def activity_show(activity_id: int, json_output: Json = False) -> None:
+    """Show one activity with its parties, attachments and trackers."""
+    view = views.show_activity(STATE.installation().uow, activity_id)
+    if json_output:
+        print_json(view)
+        return
+    _print_activity_line(view)
+    for party in view["parties"]:
+        record = party["record"]
+        target = f"{record['type']}:{record['id']} {record['name']}" if record else "unresolved"
+        out_console.print(f"  {party['role']:<4} {party['address']} -> {target}", highlight=False)
+    for item in view["attachments"]:
+        out_console.print(
+            f"  attachment {item['id']}: {item['filename']} ({item['size']} bytes, "
+            f"{item['status']})",
+            highlight=False,
+        )
+    for note in view["notifications"]:
+        out_console.print(f"  note: {note}", highlight=False)
+
+
+@activity_app.command("list")
+@handle_errors
+def activity_list(
+    regarding: RegardingOpt = None,
+    party: Annotated[str | None, typer.Option("--party", help="TYPE:ID")] = None,
+    json_output: Json = False,
+) -> None:
+    """List activities, newest first, optionally by regarding or party record."""
+    items = views.list_activities(
+        STATE.installation().uow,
+        regarding=RecordRef.parse(regarding) if regarding else None,
+        party=RecordRef.parse(party) if party else None,
+    )
+    if json_output:
+        print_json(items)
+    else:
+        for view in items:
+            _print_activity_line(view)
+
+
+@activity_app.command("export")
+@handle_errors
+def activity_export(
+    activity_id: int, out: Annotated[Path, typer.Option("--out", help="Target .eml file.")]
+) -> None:
+    """Write the original message, byte for byte."""
+    installation = STATE.installation()
+    digest = views.export_raw(installation.uow, activity_id)
+    out.write_bytes(installation.blobs.get(digest))
+    out_console.print(f"Wrote {out}")
+
+
+@handle_errors
+def set_regarding(
+    activity_id: int, regarding: Annotated[str, typer.Argument(metavar="TYPE:ID")], user: UserOpt
+) -> None:
+    """Link an activity to a regarding record."""
+    tracking.set_regarding(STATE.installation().uow, activity_id, RecordRef.parse(regarding), user)
+    out_console.print(f"Activity {activity_id} is now regarding {regarding}.")
+
+
+@handle_errors
+def untrack(
+    activity_id: int,
+    user: UserOpt,
+    delete_activity: Annotated[bool, typer.Option("--delete-activity")] = False,
+) -> None:
+    """Stop tracking an activity; optionally delete it when nobody tracks it any more."""
+    installation = STATE.installation()
+    deleted = tracking.untrack(
+        installation.uow, installation.blobs, activity_id, user, delete_activity=delete_activity
+    )
+    kept = "deleted" if deleted else "kept"
+    out_console.print(f"{user} no longer tracks activity {activity_id}; the activity is {kept}.")
+
+
+@attachment_app.command("remove")
+@handle_errors
+def attachment_remove(activity_id: int, attachment_id: int, user: UserOpt) -> None:
+    """Remove an attachment from an activity (stop sharing it)."""
+    installation = STATE.installation()
+    tracking.remove_attachment(
+        installation.uow, installation.blobs, activity_id, attachment_id, user
+    )
+    out_console.print(f"Removed attachment {attachment_id} from activity {activity_id}.")
+
+
+@quarantine_app.command("list")
+@handle_errors
+def quarantine_list(json_output: Json = False) -> None:
+    """Messages that could not be tracked, with the reason."""
+    items = list_quarantine(STATE.installation().uow)
+    rows = [
+        {
+            "id": q.id,
+            "source": q.source,
+            "reason": q.reason,
+            "size": q.raw_size,
+            "received_at": q.received_at.isoformat(),
+            "blob": q.raw_blob_hash,
+        }
+        for q in items
+    ]
+    if json_output:
+        print_json(rows)
+    else:
+        for row in rows:
+            out_console.print(f"{row['id']}: {row['source']}: {row['reason']}", highlight=False)
+        out_console.print(f"{len(rows)} quarantined message(s).")

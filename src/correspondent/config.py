@@ -1,0 +1,30 @@
+"""Settings of a Correspondent installation, from environment variables (and CLI flags).
+
+Nothing is built at import time: ``bootstrap.build`` turns a ``Settings`` into engines and stores.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CORRESPONDENT_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("./correspondent-data"))
+    database_url: str | None = None
+    """Defaults to an SQLite file in the data dir."""
+    secret_key: str | None = None
+    max_message_bytes: int = 50 * 1024 * 1024
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'correspondent.sqlite3').resolve()}"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"

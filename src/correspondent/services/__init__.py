@@ -1,0 +1,1 @@
+"""Use cases: one function or class each, working through a unit of work."""

@@ -1,0 +1,333 @@
+"""Tracking: turning a message into an email activity, and what a user does with it afterwards.
+
+``track_message`` follows BEHAVIOUR §1, §3, §4 and §5. CPU work (parsing, sanitising, hashing,
+judging attachments) happens before the write transaction opens, so the transaction stays short;
+the identity key's unique constraint, not timing, makes concurrent tracking of one message end in
+one activity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from correspondent.domain.activity import (
+    ActivityAttachment,
+    ActivityStatus,
+    AttachmentState,
+    Direction,
+    EmailActivity,
+    Tracker,
+    TrackerSource,
+    content_digest,
+    decide_direction,
+    identity_key,
+)
+from correspondent.domain.attachments import AttachmentPolicy, AttachmentStatus
+from correspondent.domain.correlation import normalise_subject
+from correspondent.domain.errors import (
+    CorrespondentError,
+    DuplicateActivity,
+    InvalidInput,
+    MessageRejected,
+    NotFound,
+)
+from correspondent.domain.records import RecordRef
+from correspondent.domain.settings import ORG_SETTINGS, PERSONAL_OPTIONS, SettingValues
+from correspondent.domain.users import User
+from correspondent.mail.message import ParsedMessage
+from correspondent.mail.parse import parse_message
+from correspondent.mail.sanitize import sanitize_html
+from correspondent.mail.sniff import detect_executable_kind
+from correspondent.services.blob_collection import collect_blobs
+from correspondent.services.correlating import correlate
+from correspondent.services.directory import require_record, require_user
+from correspondent.services.parties import resolve_message_parties
+from correspondent.services.ports import BlobStore, UnitOfWork, UnitOfWorkFactory
+from correspondent.services.quarantining import quarantine_message
+
+_ATTACHMENT_STATES = {
+    AttachmentStatus.SAVED: AttachmentState.SAVED,
+    AttachmentStatus.BLOCKED: AttachmentState.BLOCKED,
+    AttachmentStatus.TOO_LARGE: AttachmentState.TOO_LARGE,
+    AttachmentStatus.REMOVED: AttachmentState.REMOVED,
+}
+
+
+class MessageQuarantined(CorrespondentError):
+    """The message could not be tracked; it is kept in the quarantine with the reason."""
+
+    def __init__(self, quarantine_id: int, reason: str) -> None:
+        super().__init__(
+            f"Message not tracked: {reason} (kept as quarantine item {quarantine_id})."
+        )
+        self.quarantine_id = quarantine_id
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class TrackRequest:
+    raw: bytes
+    user_email: str
+    regarding: RecordRef | None = None
+    source: TrackerSource = TrackerSource.MANUAL
+    origin: str = "api"
+    """Where the bytes came from (a file name, a folder), for the quarantine list."""
+
+
+@dataclass(frozen=True)
+class TrackResult:
+    activity_id: int
+    created: bool
+
+
+@dataclass(frozen=True)
+class _PreparedAttachment:
+    record: ActivityAttachment
+    content: bytes | None
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    message: ParsedMessage
+    html_body: str | None
+    attachments: list[_PreparedAttachment]
+    notifications: list[str]
+    raw_digest: str
+
+
+class MessageTracker:
+    """Tracks raw messages for users; one instance serves many calls."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, blobs: BlobStore) -> None:
+        self.uow_factory = uow_factory
+        self.blobs = blobs
+
+    def track(self, request: TrackRequest) -> TrackResult:
+        with self.uow_factory() as uow:
+            user = require_user(uow, request.user_email)
+            org = SettingValues(ORG_SETTINGS, uow.settings.org())
+            if request.regarding is not None:
+                require_record(uow, request.regarding)
+        if org["tracking.require_approved_email"] and not user.email_approved:
+            raise InvalidInput(
+                f"The email address {user.email} is not approved yet; an "
+                "administrator must approve it before its mail is tracked."
+            )
+        try:
+            message = parse_message(request.raw)
+        except MessageRejected as rejected:
+            item_id = quarantine_message(
+                self.uow_factory,
+                self.blobs,
+                request.raw,
+                reason=rejected.reason,
+                user_id=user.id,
+                origin=request.origin,
+            )
+            raise MessageQuarantined(item_id, rejected.reason) from rejected
+        direction = decide_direction([a.address for a in message.from_], user.email)
+        key = identity_key(
+            message.message_id,
+            direction,
+            request.raw,
+            split_by_direction=org["tracking.internal_as_two_activities"],
+        )
+        existing = self._track_existing(key, user, request)
+        if existing is not None:
+            return existing
+        if org["tracking.require_regarding"] and request.regarding is None:
+            raise InvalidInput(
+                "This organisation requires a regarding record when tracking (--regarding TYPE:ID)."
+            )
+        prepared = self._prepare(message, request.raw, org)
+        return self._store_new(request, user, key, direction, prepared)
+
+    def _track_existing(self, key: str, user: User, request: TrackRequest) -> TrackResult | None:
+        with self.uow_factory() as uow:
+            activity_id = uow.activities.id_for_identity(key)
+            if activity_id is None:
+                return None
+            uow.activities.add_tracker(
+                activity_id, Tracker(user.id, request.source, datetime.now(UTC))
+            )
+            if request.regarding is not None:
+                uow.activities.set_regarding(activity_id, request.regarding)
+            uow.commit()
+            return TrackResult(activity_id, created=False)
+
+    def _prepare(self, message: ParsedMessage, raw: bytes, org: SettingValues) -> _Prepared:
+        policy = AttachmentPolicy(
+            org["attachments.blocked_extensions"], org["attachments.max_bytes"]
+        )
+        attachments: list[_PreparedAttachment] = []
+        notifications = [
+            f"Text could not be fully decoded: {problem}" for problem in message.decode_problems
+        ]
+        for part in message.attachments:
+            verdict = policy.judge(
+                part.filename, len(part.content), detect_executable_kind(part.content[:4096])
+            )
+            state = _ATTACHMENT_STATES[verdict.status]
+            saved = state is AttachmentState.SAVED
+            if not saved:
+                notifications.append(
+                    f"The attachment {verdict.safe_filename!r} was not saved: {verdict.reason}"
+                )
+            attachments.append(
+                _PreparedAttachment(
+                    ActivityAttachment(
+                        id=None,
+                        filename=verdict.safe_filename,
+                        content_type=part.content_type,
+                        size=len(part.content),
+                        status=state,
+                        reason=None if saved else verdict.reason,
+                        blob_hash=content_digest(part.content) if saved else None,
+                        content_id=part.content_id,
+                        inline=part.inline,
+                    ),
+                    part.content if saved else None,
+                )
+            )
+        html = sanitize_html(message.html_body) if message.html_body else None
+        return _Prepared(message, html, attachments, notifications, content_digest(raw))
+
+    def _store_new(
+        self, request: TrackRequest, user: User, key: str, direction: Direction, prepared: _Prepared
+    ) -> TrackResult:
+        message = prepared.message
+        try:
+            with self.uow_factory() as uow:
+                org = SettingValues(ORG_SETTINGS, uow.settings.org())
+                options = SettingValues(PERSONAL_OPTIONS, uow.settings.personal(user.id))
+                parties = resolve_message_parties(uow, message, user, org, options)
+                correlation, inherited = correlate(uow, message, org, parties)
+                now = datetime.now(UTC)
+                activity = EmailActivity(
+                    id=None,
+                    identity_key=key,
+                    message_id=message.message_id,
+                    direction=direction,
+                    subject=message.subject,
+                    normalised_subject=normalise_subject(
+                        message.subject, org["correlation.token_prefix"]
+                    ),
+                    sent_at=message.sent_at,
+                    in_reply_to=message.in_reply_to,
+                    references=message.references,
+                    html_body=prepared.html_body,
+                    text_body=message.text_body,
+                    raw_blob_hash=prepared.raw_digest,
+                    raw_size=len(request.raw),
+                    owner_id=user.id,
+                    regarding=request.regarding or inherited,
+                    status=ActivityStatus.TRACKED,
+                    correlation=correlation,
+                    created_at=now,
+                    parties=parties,
+                    attachments=[a.record for a in prepared.attachments],
+                    trackers=[Tracker(user.id, request.source, now)],
+                    notifications=prepared.notifications,
+                )
+                self._store_blobs(uow, request.raw, prepared)
+                activity_id = uow.activities.add(activity)
+                uow.commit()
+                return TrackResult(activity_id, created=True)
+        except DuplicateActivity:
+            # Another process stored the same message between our look-up and our insert.
+            again = self._track_existing(key, user, request)
+            if again is None:
+                raise
+            return again
+
+    def _store_blobs(self, uow: UnitOfWork, raw: bytes, prepared: _Prepared) -> None:
+        contents: dict[str, bytes] = {prepared.raw_digest: raw}
+        acquisitions = [prepared.raw_digest]
+        for item in prepared.attachments:
+            if item.content is not None and item.record.blob_hash:
+                contents[item.record.blob_hash] = item.content
+                acquisitions.append(item.record.blob_hash)
+        # Sorted so that two transactions lock shared blobs in the same order (no deadlock).
+        for digest in sorted(acquisitions):
+            uow.blob_refs.acquire(digest, len(contents[digest]))
+        for digest in sorted(contents):
+            self.blobs.put(digest, contents[digest])
+
+
+def set_regarding(
+    uow_factory: UnitOfWorkFactory, activity_id: int, regarding: RecordRef | None, user_email: str
+) -> None:
+    with uow_factory() as uow:
+        require_user(uow, user_email)
+        if regarding is not None:
+            require_record(uow, regarding)
+        _require_activity(uow, activity_id)
+        uow.activities.set_regarding(activity_id, regarding)
+        uow.commit()
+
+
+def untrack(
+    uow_factory: UnitOfWorkFactory,
+    blobs: BlobStore,
+    activity_id: int,
+    user_email: str,
+    *,
+    delete_activity: bool = False,
+) -> bool:
+    """Remove the user's trackers; delete the activity when asked and nobody tracks it.
+
+    Returns True when the activity was deleted.
+    """
+    released: list[str] = []
+    with uow_factory() as uow:
+        user = require_user(uow, user_email)
+        activity = _require_activity(uow, activity_id)
+        if uow.activities.remove_trackers(activity_id, user.id) == 0:
+            raise InvalidInput(f"{user.email} does not track activity {activity_id}.")
+        deleted = False
+        if delete_activity and not uow.activities.trackers_of(activity_id):
+            released = [activity.raw_blob_hash] + [
+                a.blob_hash for a in activity.attachments if a.blob_hash
+            ]
+            for digest in released:
+                uow.blob_refs.release(digest)
+            uow.activities.delete(activity_id)
+            deleted = True
+        uow.commit()
+    if released:
+        collect_blobs(uow_factory, blobs, released)
+    return deleted
+
+
+def remove_attachment(
+    uow_factory: UnitOfWorkFactory,
+    blobs: BlobStore,
+    activity_id: int,
+    attachment_id: int,
+    user_email: str,
+) -> None:
+    with uow_factory() as uow:
+        user = require_user(uow, user_email)
+        activity = _require_activity(uow, activity_id)
+        attachment = next((a for a in activity.attachments if a.id == attachment_id), None)
+        if attachment is None:
+            raise NotFound(f"Activity {activity_id} has no attachment {attachment_id}.")
+        if attachment.status is AttachmentState.REMOVED:
+            raise InvalidInput(f"Attachment {attachment_id} was already removed.")
+        uow.activities.mark_attachment_removed(attachment_id, f"removed by {user.email}")
+        uow.activities.add_notification(
+            activity_id, f"The attachment {attachment.filename!r} was removed by {user.email}."
+        )
+        if attachment.blob_hash:
+            uow.blob_refs.release(attachment.blob_hash)
+        uow.commit()
+    if attachment.blob_hash:
+        collect_blobs(uow_factory, blobs, [attachment.blob_hash])
+
+
+def _require_activity(uow: UnitOfWork, activity_id: int) -> EmailActivity:
+    activity = uow.activities.get(activity_id)
+    if activity is None:
+        raise NotFound(f"There is no activity with id {activity_id}.")
+    return activity

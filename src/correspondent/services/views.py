@@ -1,0 +1,139 @@
+"""Read models: activities and records as plain dictionaries with stable keys.
+
+The CLI's ``--json`` output and the HTTP API both print these; the keys are documented in the
+README and must not change without a version bump.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from correspondent.domain.activity import EmailActivity
+from correspondent.domain.correlation import format_token
+from correspondent.domain.errors import NotFound
+from correspondent.domain.records import USER_TYPE, Record, RecordRef
+from correspondent.domain.settings import ORG_SETTINGS, SettingValues
+from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
+
+
+def _ref_view(ref: RecordRef | None, names: dict[RecordRef, str]) -> dict[str, Any] | None:
+    if ref is None:
+        return None
+    return {"type": ref.type, "id": ref.id, "name": names.get(ref, "")}
+
+
+def activity_view(
+    uow: UnitOfWork, activity: EmailActivity, *, bodies: bool = False
+) -> dict[str, Any]:
+    refs = {p.record for p in activity.parties if p.record}
+    if activity.regarding:
+        refs.add(activity.regarding)
+    user_ids = {activity.owner_id} | {t.user_id for t in activity.trackers}
+    refs |= {RecordRef(USER_TYPE, uid) for uid in user_ids}
+    names = uow.directory.names(refs)
+    prefix = SettingValues(ORG_SETTINGS, uow.settings.org())["correlation.token_prefix"]
+    assert activity.id is not None
+    view: dict[str, Any] = {
+        "id": activity.id,
+        "subject": activity.subject,
+        "direction": activity.direction.value,
+        "message_id": activity.message_id,
+        "sent_at": activity.sent_at.isoformat() if activity.sent_at else None,
+        "status": activity.status.value,
+        "tracking_token": format_token(prefix, activity.id),
+        "regarding": _ref_view(activity.regarding, names),
+        "parties": [
+            {
+                "role": p.role.value,
+                "address": p.address,
+                "display_name": p.display_name,
+                "record": _ref_view(p.record, names),
+                "resolution": p.method.value,
+            }
+            for p in activity.parties
+        ],
+        "attachments": [
+            {
+                "id": a.id,
+                "filename": a.filename,
+                "content_type": a.content_type,
+                "size": a.size,
+                "status": a.status.value,
+                "reason": a.reason,
+                "inline": a.inline,
+            }
+            for a in activity.attachments
+        ],
+        "notifications": list(activity.notifications),
+        "correlation": (
+            {
+                "method": activity.correlation.method.value,
+                "parent_id": activity.correlation.parent_id,
+            }
+            if activity.correlation
+            else None
+        ),
+        "trackers": [
+            {
+                "user": names.get(RecordRef(USER_TYPE, t.user_id), ""),
+                "source": t.source.value,
+                "tracked_at": t.tracked_at.isoformat(),
+            }
+            for t in activity.trackers
+        ],
+        "owner": names.get(RecordRef(USER_TYPE, activity.owner_id), ""),
+        "raw_size": activity.raw_size,
+    }
+    if bodies:
+        view["text_body"] = activity.text_body
+        view["html_body"] = activity.html_body
+    return view
+
+
+def show_activity(uow_factory: UnitOfWorkFactory, activity_id: int) -> dict[str, Any]:
+    with uow_factory() as uow:
+        activity = uow.activities.get(activity_id)
+        if activity is None:
+            raise NotFound(f"There is no activity with id {activity_id}.")
+        return activity_view(uow, activity, bodies=True)
+
+
+def list_activities(
+    uow_factory: UnitOfWorkFactory,
+    *,
+    regarding: RecordRef | None = None,
+    party: RecordRef | None = None,
+    limit: int = 200,
+) -> list[dict[str, Any]]:
+    with uow_factory() as uow:
+        ids = uow.activities.list_ids(regarding=regarding, party=party, limit=limit)
+        views = []
+        for activity_id in ids:
+            activity = uow.activities.get(activity_id)
+            if activity is not None:
+                views.append(activity_view(uow, activity))
+        return views
+
+
+def record_view(record: Record, owner_email: str = "") -> dict[str, Any]:
+    return {
+        "type": record.type,
+        "id": record.id,
+        "name": record.name,
+        **record.fields,
+        "email": record.emails[0] if record.emails else None,
+        "emails": record.emails,
+        "owner": owner_email,
+        "active": record.active,
+        "created_at": record.created_at.isoformat(),
+        "modified_at": record.modified_at.isoformat(),
+    }
+
+
+def export_raw(uow_factory: UnitOfWorkFactory, activity_id: int) -> str:
+    """The blob digest of the activity's original message."""
+    with uow_factory() as uow:
+        activity = uow.activities.get(activity_id)
+        if activity is None:
+            raise NotFound(f"There is no activity with id {activity_id}.")
+        return activity.raw_blob_hash

@@ -1,0 +1,1 @@
+"""Storage adapters: SQL tables, repositories, the unit of work and the blob store."""

@@ -1,0 +1,361 @@
+"""Repository for email activities with their parties, attachments, trackers and notifications."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+from sqlalchemy.exc import IntegrityError
+
+from correspondent.domain.activity import (
+    ActivityAttachment,
+    ActivityStatus,
+    AttachmentState,
+    Correlation,
+    CorrelationMethod,
+    Direction,
+    EmailActivity,
+    Party,
+    PartyRole,
+    ResolutionMethod,
+    Tracker,
+    TrackerSource,
+)
+from correspondent.domain.errors import DuplicateActivity
+from correspondent.domain.records import RecordRef
+from correspondent.storage.sql import insert_ignoring_duplicates
+from correspondent.storage.tables import (
+    activities,
+    activity_attachments,
+    activity_notifications,
+    activity_parties,
+    activity_trackers,
+)
+
+
+def _ref(type_name: str | None, ref_id: int | None) -> RecordRef | None:
+    return RecordRef(type_name, ref_id) if type_name and ref_id is not None else None
+
+
+class ActivityRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def id_for_identity(self, key: str) -> int | None:
+        return self.conn.execute(
+            sa.select(activities.c.id).where(activities.c.identity_key == key)
+        ).scalar_one_or_none()
+
+    def add(self, activity: EmailActivity) -> int:
+        """Insert the activity and its children; raise DuplicateActivity on a key clash."""
+        now = activity.created_at
+        values: dict[str, Any] = {
+            "identity_key": activity.identity_key,
+            "message_id": activity.message_id,
+            "direction": activity.direction.value,
+            "subject": activity.subject,
+            "normalised_subject": activity.normalised_subject[:400],
+            "sent_at": activity.sent_at,
+            "in_reply_to": activity.in_reply_to,
+            "references": list(activity.references),
+            "html_body": activity.html_body,
+            "text_body": activity.text_body,
+            "raw_blob_hash": activity.raw_blob_hash,
+            "raw_size": activity.raw_size,
+            "owner_id": activity.owner_id,
+            "regarding_type": activity.regarding.type if activity.regarding else None,
+            "regarding_id": activity.regarding.id if activity.regarding else None,
+            "status": activity.status.value,
+            "parent_id": activity.correlation.parent_id if activity.correlation else None,
+            "correlation_method": activity.correlation.method.value
+            if activity.correlation
+            else None,
+            "created_at": now,
+            "modified_at": now,
+        }
+        try:
+            with self.conn.begin_nested():
+                new_id: int = self.conn.execute(
+                    sa.insert(activities).values(**values).returning(activities.c.id)
+                ).scalar_one()
+        except IntegrityError as error:
+            if self.id_for_identity(activity.identity_key) is not None:
+                raise DuplicateActivity(activity.identity_key) from error
+            raise
+        activity.id = new_id
+        if activity.parties:
+            self.conn.execute(
+                sa.insert(activity_parties),
+                [
+                    {
+                        "activity_id": new_id,
+                        "role": p.role.value,
+                        "address": p.address,
+                        "display_name": p.display_name[:400],
+                        "record_type": p.record.type if p.record else None,
+                        "record_id": p.record.id if p.record else None,
+                        "method": p.method.value,
+                    }
+                    for p in activity.parties
+                ],
+            )
+        saved = []
+        for attachment in activity.attachments:
+            attachment_id = self.conn.execute(
+                sa.insert(activity_attachments)
+                .values(
+                    activity_id=new_id,
+                    filename=attachment.filename,
+                    content_type=attachment.content_type,
+                    size=attachment.size,
+                    status=attachment.status.value,
+                    reason=attachment.reason,
+                    blob_hash=attachment.blob_hash,
+                    content_id=attachment.content_id,
+                    inline=attachment.inline,
+                )
+                .returning(activity_attachments.c.id)
+            ).scalar_one()
+            saved.append(replace(attachment, id=attachment_id))
+        activity.attachments = saved
+        for tracker in activity.trackers:
+            self.add_tracker(new_id, tracker)
+        for text in activity.notifications:
+            self.add_notification(new_id, text)
+        return new_id
+
+    def add_tracker(self, activity_id: int, tracker: Tracker) -> bool:
+        """Add a tracker unless the same user already tracks it from the same source."""
+        return insert_ignoring_duplicates(
+            self.conn,
+            activity_trackers,
+            {
+                "activity_id": activity_id,
+                "user_id": tracker.user_id,
+                "source": tracker.source.value,
+                "tracked_at": tracker.tracked_at,
+            },
+            ["activity_id", "user_id", "source"],
+        )
+
+    def remove_trackers(self, activity_id: int, user_id: int) -> int:
+        result = self.conn.execute(
+            sa.delete(activity_trackers).where(
+                activity_trackers.c.activity_id == activity_id,
+                activity_trackers.c.user_id == user_id,
+            )
+        )
+        return int(result.rowcount)
+
+    def add_notification(self, activity_id: int, text: str) -> None:
+        self.conn.execute(
+            sa.insert(activity_notifications).values(
+                activity_id=activity_id, text=text, created_at=datetime.now(UTC)
+            )
+        )
+
+    def set_regarding(self, activity_id: int, regarding: RecordRef | None) -> None:
+        self.conn.execute(
+            sa.update(activities)
+            .where(activities.c.id == activity_id)
+            .values(
+                regarding_type=regarding.type if regarding else None,
+                regarding_id=regarding.id if regarding else None,
+                modified_at=datetime.now(UTC),
+            )
+        )
+
+    def mark_attachment_removed(self, attachment_id: int, reason: str) -> None:
+        self.conn.execute(
+            sa.update(activity_attachments)
+            .where(activity_attachments.c.id == attachment_id)
+            .values(status=AttachmentState.REMOVED.value, reason=reason, blob_hash=None)
+        )
+
+    def delete(self, activity_id: int) -> None:
+        for child in (
+            activity_parties,
+            activity_attachments,
+            activity_trackers,
+            activity_notifications,
+        ):
+            self.conn.execute(sa.delete(child).where(child.c.activity_id == activity_id))
+        self.conn.execute(
+            sa.update(activities)
+            .where(activities.c.parent_id == activity_id)
+            .values(parent_id=None)
+        )
+        self.conn.execute(sa.delete(activities).where(activities.c.id == activity_id))
+
+    def get(self, activity_id: int) -> EmailActivity | None:
+        row = self.conn.execute(sa.select(activities).where(activities.c.id == activity_id)).first()
+        if row is None:
+            return None
+        activity = self._activity(row)
+        self._load_children([activity])
+        return activity
+
+    def list_ids(
+        self,
+        *,
+        regarding: RecordRef | None = None,
+        party: RecordRef | None = None,
+        owner_id: int | None = None,
+        limit: int = 200,
+    ) -> list[int]:
+        query = sa.select(activities.c.id)
+        if regarding:
+            query = query.where(
+                activities.c.regarding_type == regarding.type,
+                activities.c.regarding_id == regarding.id,
+            )
+        if owner_id is not None:
+            query = query.where(activities.c.owner_id == owner_id)
+        if party:
+            query = query.where(
+                activities.c.id.in_(
+                    sa.select(activity_parties.c.activity_id).where(
+                        activity_parties.c.record_type == party.type,
+                        activity_parties.c.record_id == party.id,
+                    )
+                )
+            )
+        query = query.order_by(activities.c.sent_at.desc(), activities.c.id.desc()).limit(limit)
+        return list(self.conn.execute(query).scalars())
+
+    def trackers_of(self, activity_id: int) -> list[Tracker]:
+        rows = self.conn.execute(
+            sa.select(activity_trackers).where(activity_trackers.c.activity_id == activity_id)
+        )
+        return [Tracker(r.user_id, TrackerSource(r.source), r.tracked_at) for r in rows]
+
+    # -- correlation look-ups ---------------------------------------------------------------
+    def by_message_ids(self, message_ids: Sequence[str]) -> dict[str, tuple[int, RecordRef | None]]:
+        """Oldest activity per Message-ID: id and regarding record."""
+        if not message_ids:
+            return {}
+        rows = self.conn.execute(
+            sa.select(
+                activities.c.id,
+                activities.c.message_id,
+                activities.c.regarding_type,
+                activities.c.regarding_id,
+            )
+            .where(activities.c.message_id.in_(list(set(message_ids))))
+            .order_by(activities.c.id.desc())
+        )
+        return {r.message_id: (r.id, _ref(r.regarding_type, r.regarding_id)) for r in rows}
+
+    def regarding_of(self, activity_id: int) -> tuple[bool, RecordRef | None]:
+        row = self.conn.execute(
+            sa.select(activities.c.regarding_type, activities.c.regarding_id).where(
+                activities.c.id == activity_id
+            )
+        ).first()
+        return (row is not None, _ref(row.regarding_type, row.regarding_id) if row else None)
+
+    def smart_match_candidates(
+        self, normalised_subject: str, since: datetime, until: datetime
+    ) -> list[tuple[int, RecordRef | None, set[str]]]:
+        rows = list(
+            self.conn.execute(
+                sa.select(activities.c.id, activities.c.regarding_type, activities.c.regarding_id)
+                .where(
+                    activities.c.normalised_subject == normalised_subject[:400],
+                    activities.c.sent_at >= since,
+                    activities.c.sent_at <= until,
+                )
+                .order_by(activities.c.sent_at.desc())
+                .limit(50)
+            )
+        )
+        if not rows:
+            return []
+        participants: dict[int, set[str]] = {r.id: set() for r in rows}
+        for p in self.conn.execute(
+            sa.select(activity_parties.c.activity_id, activity_parties.c.address).where(
+                activity_parties.c.activity_id.in_(list(participants))
+            )
+        ):
+            participants[p.activity_id].add(p.address)
+        return [(r.id, _ref(r.regarding_type, r.regarding_id), participants[r.id]) for r in rows]
+
+    # -- loading ----------------------------------------------------------------------------
+    def _activity(self, row: Row[Any]) -> EmailActivity:
+        correlation = None
+        if row.parent_id is not None and row.correlation_method:
+            correlation = Correlation(row.parent_id, CorrelationMethod(row.correlation_method))
+        return EmailActivity(
+            id=row.id,
+            identity_key=row.identity_key,
+            message_id=row.message_id,
+            direction=Direction(row.direction),
+            subject=row.subject,
+            normalised_subject=row.normalised_subject,
+            sent_at=row.sent_at,
+            in_reply_to=row.in_reply_to,
+            references=tuple(row.references or ()),
+            html_body=row.html_body,
+            text_body=row.text_body,
+            raw_blob_hash=row.raw_blob_hash,
+            raw_size=row.raw_size,
+            owner_id=row.owner_id,
+            regarding=_ref(row.regarding_type, row.regarding_id),
+            status=ActivityStatus(row.status),
+            correlation=correlation,
+            created_at=row.created_at,
+        )
+
+    def _load_children(self, items: list[EmailActivity]) -> None:
+        by_id = {a.id: a for a in items}
+        ids = list(by_id)
+        for p in self.conn.execute(
+            sa.select(activity_parties)
+            .where(activity_parties.c.activity_id.in_(ids))
+            .order_by(activity_parties.c.id)
+        ):
+            by_id[p.activity_id].parties.append(
+                Party(
+                    PartyRole(p.role),
+                    p.address,
+                    p.display_name,
+                    _ref(p.record_type, p.record_id),
+                    ResolutionMethod(p.method),
+                )
+            )
+        for a in self.conn.execute(
+            sa.select(activity_attachments)
+            .where(activity_attachments.c.activity_id.in_(ids))
+            .order_by(activity_attachments.c.id)
+        ):
+            by_id[a.activity_id].attachments.append(
+                ActivityAttachment(
+                    a.id,
+                    a.filename,
+                    a.content_type,
+                    a.size,
+                    AttachmentState(a.status),
+                    a.reason,
+                    a.blob_hash,
+                    a.content_id,
+                    a.inline,
+                )
+            )
+        for t in self.conn.execute(
+            sa.select(activity_trackers)
+            .where(activity_trackers.c.activity_id.in_(ids))
+            .order_by(activity_trackers.c.id)
+        ):
+            by_id[t.activity_id].trackers.append(
+                Tracker(t.user_id, TrackerSource(t.source), t.tracked_at)
+            )
+        for n in self.conn.execute(
+            sa.select(activity_notifications)
+            .where(activity_notifications.c.activity_id.in_(ids))
+            .order_by(activity_notifications.c.id)
+        ):
+            by_id[n.activity_id].notifications.append(n.text)

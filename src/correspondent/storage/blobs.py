@@ -1,0 +1,61 @@
+"""The content-addressed blob store: raw messages and attachment files, each stored once.
+
+Files live under ``<data dir>/blobs/ab/cd/<sha256>``. Which blobs are still needed is decided in
+the database (table ``blobs``, a reference count changed in the same transaction as the rows that
+use them); this class only reads and writes files. A file is written after its reference row is
+locked and before the transaction commits, and deleted only while the row that says it is unused
+is locked, so a concurrent writer of the same content cannot lose it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from correspondent.domain.errors import CorrespondentError
+
+
+class BlobMissing(CorrespondentError):
+    """A blob the database refers to is not in the store (the data dir was damaged)."""
+
+
+class FileBlobStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+
+    def path_for(self, digest: str) -> Path:
+        return self.root / digest[:2] / digest[2:4] / digest
+
+    def put(self, digest: str, data: bytes) -> None:
+        """Store ``data`` under ``digest`` (already computed by the caller) if not yet there."""
+        path = self.path_for(digest)
+        if path.exists():
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp_name, path)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+
+    def get(self, digest: str) -> bytes:
+        try:
+            return self.path_for(digest).read_bytes()
+        except FileNotFoundError:
+            raise BlobMissing(f"Blob {digest} is missing from {self.root}.") from None
+
+    def exists(self, digest: str) -> bool:
+        return self.path_for(digest).exists()
+
+    def delete(self, digest: str) -> None:
+        self.path_for(digest).unlink(missing_ok=True)
+
+    def all_digests(self) -> list[str]:
+        return [p.name for p in self.root.glob("??/??/*") if not p.name.startswith(".tmp-")]

@@ -1,0 +1,74 @@
+"""The SQL unit of work: one transaction, the repositories bound to it, explicit commit.
+
+Anything not committed when the ``with`` block ends is rolled back, so a service that raises
+half-way leaves no trace.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.engine import Connection, Engine, RootTransaction
+
+from correspondent.storage.activities import ActivityRepository
+from correspondent.storage.directory import DirectoryRepository
+from correspondent.storage.misc import (
+    BlobReferenceRepository,
+    QuarantineRepository,
+    SettingsRepository,
+)
+
+
+class SqlUnitOfWork:
+    directory: DirectoryRepository
+    activities: ActivityRepository
+    settings: SettingsRepository
+    blob_refs: BlobReferenceRepository
+    quarantine: QuarantineRepository
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+        self._tx: RootTransaction | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self._conn = self._engine.connect()
+        self._tx = self._conn.begin()
+        self.directory = DirectoryRepository(self._conn)
+        self.activities = ActivityRepository(self._conn)
+        self.settings = SettingsRepository(self._conn)
+        self.blob_refs = BlobReferenceRepository(self._conn)
+        self.quarantine = QuarantineRepository(self._conn)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._tx is not None and self._tx.is_active:
+                self._tx.rollback()
+        finally:
+            if self._conn is not None:
+                self._conn.close()
+            self._conn = self._tx = None
+
+    def commit(self) -> None:
+        assert self._tx is not None, "commit() outside 'with'"
+        self._tx.commit()
+
+    def rollback(self) -> None:
+        assert self._tx is not None, "rollback() outside 'with'"
+        self._tx.rollback()
+
+
+class SqlUnitOfWorkFactory:
+    """Creates a fresh unit of work per use; passed to services."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine)

@@ -1,0 +1,119 @@
+"""Attachments through tracking: policy, notifications, one blob per content (BEHAVIOUR §5)."""
+
+from __future__ import annotations
+
+import pytest
+
+from correspondent.bootstrap import Installation
+from correspondent.domain.errors import InvalidInput
+from correspondent.services import configuration, tracking, views
+from tests.builders import add_user, address, make_message
+from tests.integration.test_tracking import track
+
+PE_HEADER = b"MZ\x90\x00" + b"\x00" * 60 + b"PE\x00\x00" + b"\x00" * 200
+
+
+def _states(view: dict) -> dict[str, tuple[str, str | None]]:  # type: ignore[type-arg]
+    return {a["filename"]: (a["status"], a["reason"]) for a in view["attachments"]}
+
+
+def test_blocked_and_disguised_files_are_dropped_with_a_notification(
+    installation: Installation,
+) -> None:
+    user = add_user(installation)
+    raw = make_message(
+        sender=address(),
+        attachments=[
+            ("report.pdf", "application/pdf", b"%PDF-1.7 fine"),
+            ("run.EXE", "application/octet-stream", PE_HEADER),
+            ("invoice.pdf.exe", "application/octet-stream", b"harmless bytes"),
+            ("invoice.pdf", "application/pdf", PE_HEADER),
+            ("photo\u202egpj.exe", "image/jpeg", b"\xff\xd8\xff\xe0 jpeg"),
+        ],
+    )
+    view = track(installation, raw, user.email)
+    states = _states(view)
+    assert states["report.pdf"] == ("saved", None)
+    assert states["run.EXE"][0] == "blocked"
+    assert states["invoice.pdf.exe"][0] == "blocked"
+    assert states["invoice.pdf"][0] == "blocked"  # executable content whatever the name
+    assert sum(1 for s, _ in states.values() if s == "blocked") == 4
+    assert len(view["notifications"]) == 4
+    assert all("was not saved" in n for n in view["notifications"])
+    # the e-mail itself is always saved
+    assert view["subject"] == "Hello"
+
+
+def test_oversized_attachment_and_the_limit_setting(installation: Installation) -> None:
+    user = add_user(installation)
+    big = b"a" * (5 * 1024 * 1024 + 1)
+    view = track(
+        installation,
+        make_message(sender=address(), attachments=[("big.csv", "text/csv", big)]),
+        user.email,
+    )
+    assert _states(view)["big.csv"][0] == "too_large"
+    configuration.set_org_setting(installation.uow, "attachments.max_bytes", str(6 * 1024 * 1024))
+    view = track(
+        installation,
+        make_message(sender=address(), attachments=[("big.csv", "text/csv", big)]),
+        user.email,
+    )
+    assert _states(view)["big.csv"][0] == "saved"
+    with pytest.raises(InvalidInput):
+        configuration.set_org_setting(
+            installation.uow, "attachments.max_bytes", str(129 * 1024 * 1024)
+        )
+
+
+def test_blocked_list_is_editable(installation: Installation) -> None:
+    user = add_user(installation)
+    configuration.set_org_setting(installation.uow, "attachments.blocked_extensions", "csv zip")
+    view = track(
+        installation,
+        make_message(
+            sender=address(),
+            attachments=[("data.csv", "text/csv", b"a,b"), ("tool.bat", "text/plain", b"echo")],
+        ),
+        user.email,
+    )
+    assert _states(view)["data.csv"][0] == "blocked"
+    assert _states(view)["tool.bat"][0] == "saved"
+
+
+def test_one_file_sent_to_many_is_stored_once_and_freed_when_unused(
+    installation: Installation,
+) -> None:
+    user = add_user(installation)
+    content = b"%PDF-1.4 shared price list" * 100
+    first = track(
+        installation,
+        make_message(sender=address(), attachments=[("prices.pdf", "application/pdf", content)]),
+        user.email,
+    )
+    second = track(
+        installation,
+        make_message(
+            sender=address(), attachments=[("prices-copy.pdf", "application/pdf", content)]
+        ),
+        user.email,
+    )
+    # two raw messages + one shared attachment
+    assert len(installation.blobs.all_digests()) == 3
+    attachment_id = first["attachments"][0]["id"]
+    tracking.remove_attachment(
+        installation.uow, installation.blobs, first["id"], attachment_id, user.email
+    )
+    assert len(installation.blobs.all_digests()) == 3  # still used by the second activity
+    shown = views.show_activity(installation.uow, first["id"])
+    assert shown["attachments"][0]["status"] == "removed"
+    assert any("was removed" in n for n in shown["notifications"])
+    tracking.untrack(
+        installation.uow, installation.blobs, second["id"], user.email, delete_activity=True
+    )
+    remaining = installation.blobs.all_digests()
+    assert len(remaining) == 1  # only the first raw message is left
+    with pytest.raises(InvalidInput):
+        tracking.remove_attachment(
+            installation.uow, installation.blobs, first["id"], attachment_id, user.email
+        )

@@ -1,0 +1,169 @@
+"""Tracking end to end through the services, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from correspondent.bootstrap import Installation
+from correspondent.domain.activity import TrackerSource
+from correspondent.domain.errors import InvalidInput, NotFound
+from correspondent.domain.records import RecordRef
+from correspondent.services import configuration, tracking, views
+from correspondent.services.tracking import MessageQuarantined, MessageTracker, TrackRequest
+from tests.builders import add_record, add_user, address, make_message
+
+
+def track(inst: Installation, raw: bytes, user: str, **kwargs: Any) -> dict[str, Any]:
+    result = MessageTracker(inst.uow, inst.blobs).track(TrackRequest(raw, user, **kwargs))
+    view = views.show_activity(inst.uow, result.activity_id)
+    view["created"] = result.created
+    return view
+
+
+def test_track_creates_incoming_activity_with_resolved_parties(installation: Installation) -> None:
+    user = add_user(installation)
+    customer = address("c")
+    contact_id = add_record(
+        installation, "contact", user, first_name="Ann", last_name="Lee", email=customer
+    )
+    raw = make_message(
+        sender=customer,
+        to=[user.email, address("other")],
+        subject="Quote",
+        html="<p onclick='x()'>Hi<script>alert(1)</script></p>",
+    )
+    view = track(installation, raw, user.email)
+    assert view["created"] is True
+    assert view["direction"] == "incoming"
+    assert view["subject"] == "Quote"
+    assert view["owner"] == user.email
+    assert view["trackers"][0]["user"] == user.email
+    assert view["trackers"][0]["source"] == "manual"
+    sender = next(p for p in view["parties"] if p["role"] == "from")
+    assert sender["record"] == {"type": "contact", "id": contact_id, "name": "Ann Lee"}
+    to = [p for p in view["parties"] if p["role"] == "to"]
+    assert to[0]["record"]["type"] == "user"
+    assert to[1]["record"] is None
+    assert "script" not in view["html_body"] and "onclick" not in view["html_body"]
+
+
+def test_outgoing_when_the_user_sent_it(installation: Installation) -> None:
+    user = add_user(installation)
+    view = track(installation, make_message(sender=user.email), user.email)
+    assert view["direction"] == "outgoing"
+
+
+def test_tracking_twice_is_one_activity_with_a_tracker_per_user(
+    installation: Installation,
+) -> None:
+    first, second = add_user(installation), add_user(installation)
+    raw = make_message(sender=address("ext"), to=[first.email, second.email])
+    a = track(installation, raw, first.email)
+    again = track(installation, raw, first.email)
+    b = track(installation, raw, second.email, source=TrackerSource.FOLDER)
+    assert a["id"] == again["id"] == b["id"]
+    assert again["created"] is False and b["created"] is False
+    assert {(t["user"], t["source"]) for t in b["trackers"]} == {
+        (first.email, "manual"),
+        (second.email, "folder"),
+    }
+    assert b["owner"] == first.email
+
+
+def test_internal_mail_is_two_activities_unless_the_setting_is_off(
+    installation: Installation,
+) -> None:
+    sender, receiver = add_user(installation), add_user(installation)
+    raw = make_message(sender=sender.email, to=[receiver.email])
+    sent = track(installation, raw, sender.email)
+    received = track(installation, raw, receiver.email)
+    assert sent["id"] != received["id"]
+    assert (sent["direction"], received["direction"]) == ("outgoing", "incoming")
+
+    configuration.set_org_setting(installation.uow, "tracking.internal_as_two_activities", "off")
+    raw = make_message(sender=sender.email, to=[receiver.email])
+    assert (
+        track(installation, raw, sender.email)["id"]
+        == track(installation, raw, receiver.email)["id"]
+    )
+
+
+def test_message_without_message_id_is_identified_by_content(installation: Installation) -> None:
+    user = add_user(installation)
+    raw = make_message(sender=address(), message_id=None)
+    assert track(installation, raw, user.email)["id"] == track(installation, raw, user.email)["id"]
+    other = make_message(sender=address(), message_id=None)
+    assert (
+        track(installation, other, user.email)["id"] != track(installation, raw, user.email)["id"]
+    )
+
+
+def test_regarding_is_set_on_track_and_can_be_changed_later(installation: Installation) -> None:
+    user = add_user(installation)
+    account = add_record(installation, "account", user, name="Acme")
+    case = add_record(installation, "case", user, title="Broken widget", account=str(account))
+    view = track(
+        installation,
+        make_message(sender=address()),
+        user.email,
+        regarding=RecordRef("account", account),
+    )
+    assert view["regarding"] == {"type": "account", "id": account, "name": "Acme"}
+    tracking.set_regarding(installation.uow, view["id"], RecordRef("case", case), user.email)
+    changed = views.show_activity(installation.uow, view["id"])
+    assert changed["regarding"]["type"] == "case"
+    with pytest.raises(NotFound):
+        tracking.set_regarding(installation.uow, view["id"], RecordRef("case", 999_999), user.email)
+
+
+def test_require_regarding_setting(installation: Installation) -> None:
+    user = add_user(installation)
+    configuration.set_org_setting(installation.uow, "tracking.require_regarding", "on")
+    with pytest.raises(InvalidInput, match="regarding"):
+        track(installation, make_message(sender=address()), user.email)
+
+
+def test_untrack_keeps_or_deletes_the_activity(installation: Installation) -> None:
+    first, second = add_user(installation), add_user(installation)
+    raw = make_message(sender=address(), attachments=[("a.pdf", "application/pdf", b"%PDF-1.4")])
+    view = track(installation, raw, first.email)
+    track(installation, raw, second.email)
+    assert not tracking.untrack(
+        installation.uow, installation.blobs, view["id"], first.email, delete_activity=True
+    )  # second still tracks it
+    assert views.show_activity(installation.uow, view["id"])["id"] == view["id"]
+    with pytest.raises(InvalidInput):
+        tracking.untrack(installation.uow, installation.blobs, view["id"], first.email)
+    assert tracking.untrack(
+        installation.uow, installation.blobs, view["id"], second.email, delete_activity=True
+    )
+    with pytest.raises(NotFound):
+        views.show_activity(installation.uow, view["id"])
+    assert installation.blobs.all_digests() == []
+
+
+def test_garbage_is_quarantined_with_the_raw_bytes_kept(installation: Installation) -> None:
+    user = add_user(installation)
+    with pytest.raises(MessageQuarantined) as caught:
+        MessageTracker(installation.uow, installation.blobs).track(
+            TrackRequest(b"\x00\x01\x02 not a message", user.email, origin="junk.eml")
+        )
+    with installation.uow() as uow:
+        items = uow.quarantine.list()
+    assert [i.id for i in items] == [caught.value.quarantine_id]
+    assert items[0].source == "junk.eml" and items[0].reason
+    assert installation.blobs.get(items[0].raw_blob_hash) == b"\x00\x01\x02 not a message"
+
+
+def test_unknown_user_is_a_clear_error(installation: Installation) -> None:
+    with pytest.raises(NotFound, match="user add"):
+        track(installation, make_message(sender=address()), "nobody@example.com")
+
+
+def test_export_returns_the_original_bytes(installation: Installation) -> None:
+    user = add_user(installation)
+    raw = make_message(sender=address(), subject="Überraschung ✓")
+    view = track(installation, raw, user.email)
+    assert installation.blobs.get(views.export_raw(installation.uow, view["id"])) == raw
