@@ -24,8 +24,8 @@ from correspondent.services.tracking import MessageQuarantined
 P = ParamSpec("P")
 R = TypeVar("R")
 
-err_console = Console(stderr=True)
-out_console = Console()
+err_console = Console(stderr=True, soft_wrap=True)
+out_console = Console(soft_wrap=True)
 
 
 class CliState:

@@ -11,7 +11,7 @@ from rich.progress import Progress
 
 from correspondent.cli.context import STATE, handle_errors, out_console, print_json
 from correspondent.domain.errors import InvalidInput
-from correspondent.domain.records import RecordRef
+from correspondent.domain.records import RecordRef, record_kind
 from correspondent.services import directory
 from correspondent.services.directory import RecordInput
 from correspondent.services.record_import import import_records
@@ -79,6 +79,7 @@ def record_add(
 ) -> None:
     """Add one record."""
     installation = STATE.installation()
+    record_kind(type_name)
     owner_email = owner or _default_owner()
     record = directory.add_record(
         installation.uow, RecordInput(type_name, _parse_assignments(set_), owner_email)
