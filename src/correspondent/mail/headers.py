@@ -1,0 +1,180 @@
+"""Decoding header fields from their raw (unfolded) values.
+
+Protocol facts:
+
+* Non-ASCII text reaches headers in two ways: RFC 2047 encoded-words (``=?charset?B|Q?...?=``)
+  and, against the rules but common, raw 8-bit bytes in no declared charset. The parser hands us
+  the latter as surrogate escapes (U+DC80-U+DCFF), which must never leak out of this package.
+* White space between two adjacent encoded-words is not part of the text (RFC 2047 section 6.2),
+  and one multi-byte character may be split across two encoded-words of the same charset, so
+  adjacent words are joined as bytes before being decoded.
+* Encoded-words are only legal in display names, but mailers put them inside quoted strings too;
+  we decode names after splitting the address list, so a decoded comma cannot split an address.
+* We deliberately use ``email.utils.getaddresses`` on the raw value instead of the
+  ``policy.default`` header registry: it is several times faster and tolerant of broken input.
+"""
+
+from __future__ import annotations
+
+import binascii
+import re
+from datetime import UTC, datetime
+from email.utils import getaddresses, parsedate_to_datetime
+
+from correspondent.mail.charsets import DecodedText, decode_declared, decode_undeclared
+from correspondent.mail.message import MailAddress
+
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
+_SURROGATES = re.compile("[\udc80-\udcff]")
+_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
+_ADDRESS_TOKEN = re.compile(r"[^@\s<>,;:\"()\[\]]+@[^@\s<>,;:\"()\[\]]+")
+_MESSAGE_ID = re.compile(r"<([^<>]*)>")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _raw_bytes(text: str) -> bytes:
+    return text.encode("ascii", "surrogateescape")
+
+
+def _plain_text(text: str, hint: str | None) -> DecodedText:
+    """Text outside encoded-words: ASCII, or 8-bit bytes smuggled in as surrogates."""
+    if text.isascii():
+        return decode_undeclared(text.encode("ascii"), hint)
+    if _SURROGATES.search(text) is None:
+        return DecodedText(text)
+    try:
+        return decode_undeclared(_raw_bytes(text), hint)
+    except UnicodeEncodeError:
+        # Real non-ASCII characters next to surrogates: decode only the surrogate runs.
+        return DecodedText(_SURROGATES.sub("\ufffd", text), replaced=True)
+
+
+def _word_bytes(encoding: str, payload: str) -> bytes:
+    if encoding in "qQ":
+        return binascii.a2b_qp(payload.encode("ascii", "surrogateescape"), header=True)
+    data = "".join(payload.split())
+    data = data[: len(data) - 1] if len(data) % 4 == 1 else data  # a lone sextet carries no byte
+    try:
+        return binascii.a2b_base64(data + "=" * (-len(data) % 4))
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def decode_text(value: str, hint: str | None, problems: list[str], what: str) -> str:
+    """Decode an unstructured header value (or a display name, or a file name)."""
+    if "=?" not in value:
+        decoded = _plain_text(value, hint)
+        if decoded.replaced:
+            problems.append(f"{what}: undecodable characters replaced")
+        return decoded.text
+    chunks: list[tuple[str | None, bytes | str]] = []  # (charset, bytes) or (None, text)
+    pos = 0
+    for match in _ENCODED_WORD.finditer(value):
+        between = value[pos : match.start()]
+        previous_is_word = bool(chunks) and chunks[-1][0] is not None
+        if between and not (previous_is_word and between.isspace()):
+            chunks.append((None, between))
+        charset = match.group(1).lower().split("*", 1)[0]
+        data = _word_bytes(match.group(2), match.group(3))
+        last = chunks[-1] if chunks else None
+        if last is not None and last[0] == charset and isinstance(last[1], bytes):
+            chunks[-1] = (charset, last[1] + data)
+        else:
+            chunks.append((charset, data))
+        pos = match.end()
+    if pos < len(value):
+        chunks.append((None, value[pos:]))
+    parts: list[str] = []
+    replaced = False
+    for charset, content in chunks:
+        if isinstance(content, bytes):
+            decoded = decode_declared(content, charset, hint)
+        else:
+            decoded = _plain_text(content, hint)
+        replaced = replaced or decoded.replaced
+        parts.append(decoded.text)
+    if replaced:
+        problems.append(f"{what}: undecodable characters replaced")
+    return "".join(parts)
+
+
+def _valid_address(address: str) -> str | None:
+    address = address.strip()
+    if _ADDRESS.match(address):
+        return address
+    # "John Doe j@x.example" without angle brackets: salvage a lone address-like token.
+    tokens = _ADDRESS_TOKEN.findall(address)
+    return tokens[0] if len(tokens) == 1 else None
+
+
+def parse_addresses(
+    values: list[str], hint: str | None, problems: list[str], what: str
+) -> tuple[MailAddress, ...]:
+    """Parse every instance of one address header; duplicates within it are dropped."""
+    found: dict[str, MailAddress] = {}
+    for value in values:
+        text = _plain_text(value, hint).text if _SURROGATES.search(value) else value
+        unreadable: list[str] = []
+        for name, address in getaddresses([text]):
+            valid = _valid_address(address)
+            if valid is None:
+                if address.strip() or name.strip():
+                    unreadable.append(address.strip() or name.strip())
+                continue
+            key = valid.lower()
+            if key not in found:
+                display = decode_text(name, hint, problems, f"{what} display name").strip()
+                found[key] = MailAddress(address=key, display_name=display)
+        if unreadable:
+            # Lists without commas ("a@x b@x") confuse getaddresses: fall back to the bare
+            # address-shaped tokens of the field; only what remains unread is a problem.
+            salvaged = [token.lower() for token in _ADDRESS_TOKEN.findall(text)]
+            for key in salvaged:
+                found.setdefault(key, MailAddress(address=key))
+            if not salvaged:
+                shown = ", ".join(repr(item[:80]) for item in unreadable)
+                problems.append(f"{what}: unreadable address {shown} skipped")
+    return tuple(found.values())
+
+
+def _clean_id(value: str) -> str:
+    return _WHITESPACE.sub("", value)
+
+
+def parse_message_id(value: str | None) -> str | None:
+    """The first message id in a Message-ID or In-Reply-To field, without brackets."""
+    if value is None:
+        return None
+    if _SURROGATES.search(value):
+        value = decode_undeclared(_raw_bytes(value)).text
+    match = _MESSAGE_ID.search(value)
+    if match is not None:
+        cleaned = _clean_id(match.group(1))
+    else:
+        tokens = value.split()
+        cleaned = tokens[0].strip("<>") if tokens else ""
+    return cleaned or None
+
+
+def parse_references(value: str | None) -> tuple[str, ...]:
+    """The message ids of a References field, oldest first, without duplicates."""
+    if not value:
+        return ()
+    if _SURROGATES.search(value):
+        value = decode_undeclared(_raw_bytes(value)).text
+    ids = _MESSAGE_ID.findall(value) or value.replace(",", " ").split()
+    cleaned = (_clean_id(item).strip("<>") for item in ids)
+    return tuple(dict.fromkeys(item for item in cleaned if item))
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """The Date field as an aware UTC datetime; None when absent or unreadable."""
+    if not value or _SURROGATES.search(value):
+        return None
+    try:
+        parsed = parsedate_to_datetime(value.strip())
+        if parsed.tzinfo is None:  # "-0000": time in UTC, zone unknown (RFC 5322 3.3)
+            return parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except (ValueError, TypeError, OverflowError, IndexError):
+        return None

@@ -1,0 +1,99 @@
+"""Resource limits that keep a hostile message from exhausting the tracker.
+
+Anything beyond a limit is the message's fault: ``MessageRejected`` with a reason the user can
+read, so the message goes to quarantine and the mailbox keeps syncing. The cheap checks run on
+the raw bytes *before* the stdlib parser sees them, because the parser itself is the expensive
+part: it recurses once per nesting level (deep nesting ends in ``RecursionError``) and compares
+every line with every open boundary.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from email.message import Message
+
+from correspondent.domain.errors import MessageRejected
+
+_KIB = 1024
+_MIB = 1024 * _KIB
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_BOUNDARY_PARAM = re.compile(rb"boundary\s*\*?\d*\*?\s*=", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ParseLimits:
+    """Upper bounds for one message; the defaults suit ordinary mail with big attachments."""
+
+    max_total_bytes: int = 160 * _MIB
+    max_header_bytes: int = 256 * _KIB
+    max_depth: int = 20
+    max_parts: int = 500
+    max_addresses: int = 1_000
+    time_budget_seconds: float = 10.0
+
+
+class Deadline:
+    """The time budget, checked between parsing stages (a stage itself is not interrupted)."""
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._ends_at = time.monotonic() + seconds
+
+    def check(self, stage: str) -> None:
+        if time.monotonic() > self._ends_at:
+            raise MessageRejected(
+                f"message took longer than {self._seconds:g} s to parse (stopped while {stage})"
+            )
+
+
+def _size(count: int) -> str:
+    if count % _MIB == 0:
+        return f"{count // _MIB} MiB"
+    if count % _KIB == 0:
+        return f"{count // _KIB} KiB"
+    return f"{count} bytes"
+
+
+def check_raw(raw: bytes, limits: ParseLimits) -> None:
+    """Reject before parsing: empty input, oversized input or header block, too many parts."""
+    if not raw.strip():
+        raise MessageRejected("the message is empty")
+    if len(raw) > limits.max_total_bytes:
+        raise MessageRejected(f"message larger than {_size(limits.max_total_bytes)}")
+    end = _HEADER_END.search(raw, 0, limits.max_header_bytes + 4)
+    header_length = end.start() if end is not None else len(raw)
+    if header_length > limits.max_header_bytes:
+        raise MessageRejected(f"header block larger than {_size(limits.max_header_bytes)}")
+    # Every multipart declares a boundary, so this bounds the part count from below without
+    # parsing; it keeps pathological nesting away from the recursive parser.
+    boundaries = len(_BOUNDARY_PARAM.findall(raw))
+    if boundaries > limits.max_parts:
+        raise MessageRejected(
+            f"more than {limits.max_parts} MIME parts ({boundaries} multipart boundaries)"
+        )
+
+
+def _header_bytes(part: Message) -> int:
+    return sum(len(name) + len(value) + 4 for name, value in part.raw_items())
+
+
+def check_structure(message: Message, limits: ParseLimits) -> None:
+    """Reject a parsed message whose tree is too deep, too wide or has a huge part header."""
+    stack: list[tuple[Message, int]] = [(message, 0)]
+    count = 0
+    while stack:
+        part, depth = stack.pop()
+        count += 1
+        if count > limits.max_parts:
+            raise MessageRejected(f"more than {limits.max_parts} MIME parts")
+        if depth > limits.max_depth:
+            raise MessageRejected(f"MIME nesting deeper than {limits.max_depth} levels")
+        if depth and _header_bytes(part) > limits.max_header_bytes:
+            raise MessageRejected(
+                f"a MIME part's header block is larger than {_size(limits.max_header_bytes)}"
+            )
+        payload = part.get_payload()
+        if isinstance(payload, list):
+            stack.extend((child, depth + 1) for child in payload if isinstance(child, Message))

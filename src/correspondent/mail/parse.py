@@ -1,0 +1,167 @@
+"""Raw RFC 5322 bytes -> ``ParsedMessage``: the only entry point into MIME for the system.
+
+Stages, with the time budget checked between them: cheap checks on the raw bytes (size, header
+block, boundary count) -> the stdlib feed parser -> checks on the parsed tree (depth, parts,
+part headers) -> header fields -> bodies and attachments.
+
+Why not plain ``BytesParser(policy=policy.default)``:
+
+* ``BytesParser.parsebytes`` decodes the whole input to one ``str`` and reads it through a
+  ``StringIO``, which holds it again as UCS-4: a 70 MB message peaks above 600 MB. Feeding
+  ``BytesFeedParser`` (the engine behind ``BytesParser``) in 1 MiB slices stays near the size
+  of the message itself.
+* ``policy.default`` builds a structured header object on every header *read*, through a slow
+  pure-Python grammar; it also rejects or mangles much real-world breakage. ``_RawHeaderPolicy``
+  is ``policy.default`` except that reading a header returns its unfolded raw text (with 8-bit
+  bytes as surrogate escapes), which ``headers`` decodes with our own charset rules.
+
+``parse_message`` raises ``MessageRejected`` and nothing else: hostile or non-message input is
+the message's fault and goes to quarantine with a readable reason.
+"""
+
+from __future__ import annotations
+
+import re
+from email.message import Message
+from email.parser import BytesFeedParser
+from email.policy import EmailPolicy
+
+from correspondent.domain.errors import MessageRejected
+from correspondent.mail.headers import (
+    decode_text,
+    parse_addresses,
+    parse_date,
+    parse_message_id,
+    parse_references,
+)
+from correspondent.mail.limits import Deadline, ParseLimits, check_raw, check_structure
+from correspondent.mail.message import ParsedMessage
+from correspondent.mail.mime_parts import Bodies, collect_bodies
+
+__all__ = ["ParseLimits", "parse_message"]
+
+_FEED_CHUNK = 1024 * 1024
+_LINE_BREAKS = re.compile(r"[\r\n]")
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+# RFC 5322 section 4.5.3 (obs-optional): white space may precede the colon of a field name.
+_OBSOLETE_FIELD_NAME = re.compile(rb"^([!-9;-~]+)[ \t]+:", re.MULTILINE)
+# At least one of these must be present for the input to count as a message at all.
+_MESSAGE_FIELDS = frozenset(
+    (
+        "from",
+        "to",
+        "cc",
+        "bcc",
+        "subject",
+        "date",
+        "message-id",
+        "sender",
+        "reply-to",
+        "received",
+        "return-path",
+        "mime-version",
+        "content-type",
+        "in-reply-to",
+        "references",
+        "delivered-to",
+        "x-mailer",
+        "content-transfer-encoding",
+        "resent-from",
+        "resent-to",
+    )
+)
+
+
+class _RawHeaderPolicy(EmailPolicy):
+    """``policy.default``, but header reads return unfolded raw text instead of objects."""
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        # The stdlib's own Message methods (content type, boundary, params) work on text;
+        # unfolding is removing the line breaks only (RFC 5322 section 2.2.3).
+        return _LINE_BREAKS.sub("", value)
+
+
+_POLICY = _RawHeaderPolicy()
+
+
+def _feed(raw: bytes) -> Message:
+    parser = BytesFeedParser(policy=_POLICY)
+    end = _HEADER_END.search(raw)
+    header_end = end.end() if end is not None else len(raw)
+    # The stdlib parser does not know the obsolete "Name :" syntax; fix the top header block.
+    parser.feed(_OBSOLETE_FIELD_NAME.sub(rb"\1:", raw[:header_end]))
+    view = memoryview(raw)
+    for start in range(header_end, len(raw), _FEED_CHUNK):
+        parser.feed(bytes(view[start : start + _FEED_CHUNK]))
+    return parser.close()
+
+
+def _charset_hint(message: Message) -> str | None:
+    """The first declared charset in the message: the likeliest one for undeclared 8-bit."""
+    for part in message.walk():
+        charset = part.get_param("charset")
+        if isinstance(charset, str) and charset.isascii() and charset.strip():
+            return charset.strip()
+    return None
+
+
+def _parse(raw: bytes, limits: ParseLimits) -> ParsedMessage:
+    deadline = Deadline(limits.time_budget_seconds)
+    check_raw(raw, limits)
+    try:
+        message = _feed(raw)
+    except RecursionError:
+        raise MessageRejected(
+            f"MIME nesting deeper than {limits.max_depth} levels (parser recursion limit)"
+        ) from None
+    deadline.check("parsing the MIME structure")
+    if not any(name.lower() in _MESSAGE_FIELDS for name in message):
+        raise MessageRejected("not an email message: no RFC 5322 or MIME header fields")
+    check_structure(message, limits)
+
+    hint = _charset_hint(message)
+    problems: list[str] = []
+
+    def addresses(name: str) -> tuple[str, ...] | list[str]:
+        return message.get_all(name) or []
+
+    from_ = parse_addresses(list(addresses("from")), hint, problems, "From")
+    to = parse_addresses(list(addresses("to")), hint, problems, "To")
+    cc = parse_addresses(list(addresses("cc")), hint, problems, "Cc")
+    bcc = parse_addresses(list(addresses("bcc")), hint, problems, "Bcc")
+    total = len(from_) + len(to) + len(cc) + len(bcc)
+    if total > limits.max_addresses:
+        raise MessageRejected(f"more than {limits.max_addresses} addresses ({total})")
+    subject_value = message.get("subject")
+    subject = decode_text(str(subject_value or ""), hint, problems, "Subject").strip()
+    deadline.check("reading header fields")
+
+    bodies = collect_bodies(message, Bodies(hint=hint, deadline=deadline, problems=problems))
+    deadline.check("reading MIME parts")
+    return ParsedMessage(
+        message_id=parse_message_id(message.get("message-id")),
+        in_reply_to=parse_message_id(message.get("in-reply-to")),
+        references=parse_references(message.get("references")),
+        subject=subject,
+        sent_at=parse_date(message.get("date")),
+        from_=from_,
+        to=to,
+        cc=cc,
+        bcc=bcc,
+        text_body=bodies.text_body,
+        html_body=bodies.html_body,
+        attachments=tuple(bodies.attachments),
+        decode_problems=tuple(dict.fromkeys(problems)),
+    )
+
+
+def parse_message(raw: bytes, limits: ParseLimits | None = None) -> ParsedMessage:
+    """Parse one message; raise ``MessageRejected`` (only) when it cannot or must not be."""
+    try:
+        return _parse(raw, limits or ParseLimits())
+    except MessageRejected:
+        raise
+    except Exception as error:  # last-resort guard: a parser bug must not stop the mailbox
+        raise MessageRejected(
+            f"message could not be parsed ({type(error).__name__}: {error})"[:300]
+        ) from error
