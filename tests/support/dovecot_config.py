@@ -1,10 +1,14 @@
 """The ``dovecot.conf`` of the throw-away test server (Dovecot 2.3 syntax).
 
-Choices worth knowing: plain-text auth is allowed on the plain port (``disable_plaintext_auth =
-no``, loopback only); ``auth_failure_delay = 0`` and the auth penalty is off, so bad-password tests are fast; one passwd-file per user (Dovecot
-re-stats a passwd-file at most once a second, so a shared file misses just-added users); the
-``mailbox_idle_check_interval`` is 1 s so IDLE notices changes quickly even without inotify;
-CONDSTORE, QRESYNC, MOVE, SPECIAL-USE, NOTIFY and LIST-STATUS are built into Dovecot 2.3's imap.
+Choices worth knowing:
+
+* plain-text auth is allowed on the plain port (``disable_plaintext_auth = no``, loopback only);
+* ``auth_failure_delay = 0`` and the anvil auth penalty is off, so bad-password tests are fast;
+* one passwd-file per user: Dovecot re-stats a passwd-file at most once a second, so a shared
+  file would miss users added in the same second;
+* ``mailbox_idle_check_interval`` is 1 s so IDLE notices changes quickly even without inotify;
+* CONDSTORE, QRESYNC, MOVE, SPECIAL-USE, NOTIFY and LIST-STATUS are built into Dovecot 2.3's imap;
+  it does not offer OBJECTID (RFC 8474), but STATUS ``X-GUID`` gives a rename-proof mailbox id.
 """
 
 from __future__ import annotations
