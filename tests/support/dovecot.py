@@ -21,6 +21,7 @@ server upgrade or crash would look to a client: every open connection is dropped
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import secrets
@@ -169,6 +170,9 @@ class DovecotServer:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=5)
+        # Like a service manager, also end the imap processes that outlive the master.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
         if process.stdout:
             process.stdout.close()
 
