@@ -134,8 +134,28 @@ def codecs_for(declared: str | None) -> tuple[str, ...]:
 
 
 def _detect(data: bytes) -> str | None:
-    match = from_bytes(data, cp_isolation=_DETECTION_CANDIDATES).best()
-    return None if match is None else str(match.encoding)
+    matches = list(from_bytes(data, cp_isolation=_DETECTION_CANDIDATES))
+    if not matches:
+        return None
+    # Short Latin text is equally "clean" in several code pages; like browsers, prefer
+    # windows-1252 among the equally good candidates.
+    cleanest = min(match.chaos for match in matches)
+    tied = [str(match.encoding) for match in matches if match.chaos == cleanest]
+    return "cp1252" if "cp1252" in tied else tied[0]
+
+
+def _mostly_utf8(data: bytes) -> DecodedText | None:
+    """UTF-8 damaged in a few places (a name cut mid-character): keep it, replace the damage.
+
+    Valid multi-byte UTF-8 sequences hardly ever occur by chance in legacy encodings, so many
+    well-formed characters and few bad bytes mean UTF-8, not another charset.
+    """
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    well_formed = len(text) - len(text.encode("ascii", "ignore")) - bad
+    if well_formed >= 4 and well_formed >= 4 * bad:
+        return DecodedText(text, replaced=True)
+    return None
 
 
 def decode_undeclared(data: bytes, hint: str | None = None) -> DecodedText:
@@ -149,8 +169,14 @@ def decode_undeclared(data: bytes, hint: str | None = None) -> DecodedText:
                 except UnicodeDecodeError:
                     continue
         return DecodedText(data.decode("ascii"))
-    candidates = ["utf-8", *codecs_for(hint)]
-    for codec in candidates:
+    try:
+        return DecodedText(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    mostly_utf8 = _mostly_utf8(data)
+    if mostly_utf8 is not None:
+        return mostly_utf8
+    for codec in codecs_for(hint):
         try:
             return DecodedText(_decode(data, codec))
         except UnicodeDecodeError:

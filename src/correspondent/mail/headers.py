@@ -28,6 +28,7 @@ _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
 _SURROGATES = re.compile("[\udc80-\udcff]")
 _ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
 _ADDRESS_TOKEN = re.compile(r"[^@\s<>,;:\"()\[\]]+@[^@\s<>,;:\"()\[\]]+")
+_ADDRESS_SPECIALS = re.compile(r'[,;:<>@"()\[\]\\]')
 _MESSAGE_ID = re.compile(r"<([^<>]*)>")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -107,6 +108,14 @@ def _valid_address(address: str) -> str | None:
     return tokens[0] if len(tokens) == 1 else None
 
 
+def _protect_specials(match: re.Match[str]) -> str:
+    """Escape address-list specials that senders leave unescaped inside Q encoded-words."""
+    if match.group(2) not in "qQ":
+        return match.group(0)
+    escaped = _ADDRESS_SPECIALS.sub(lambda special: f"={ord(special.group(0)):02X}", match.group(3))
+    return f"=?{match.group(1)}?{match.group(2)}?{escaped}?="
+
+
 def parse_addresses(
     values: list[str], hint: str | None, problems: list[str], what: str
 ) -> tuple[MailAddress, ...]:
@@ -114,6 +123,8 @@ def parse_addresses(
     found: dict[str, MailAddress] = {}
     for value in values:
         text = _plain_text(value, hint).text if _SURROGATES.search(value) else value
+        if "=?" in text:
+            text = _ENCODED_WORD.sub(_protect_specials, text)
         unreadable: list[str] = []
         for name, address in getaddresses([text]):
             valid = _valid_address(address)
@@ -127,12 +138,13 @@ def parse_addresses(
                 found[key] = MailAddress(address=key, display_name=display)
         if unreadable:
             # Lists without commas ("a@x b@x") confuse getaddresses: fall back to the bare
-            # address-shaped tokens of the field; only what remains unread is a problem.
+            # address-shaped tokens of the field. Pieces without any "@" were never addresses.
             salvaged = [token.lower() for token in _ADDRESS_TOKEN.findall(text)]
             for key in salvaged:
                 found.setdefault(key, MailAddress(address=key))
-            if not salvaged:
-                shown = ", ".join(repr(item[:80]) for item in unreadable)
+            lost = [item for item in unreadable if not salvaged or "@" not in item]
+            if lost:
+                shown = ", ".join(repr(item[:80]) for item in lost)
                 problems.append(f"{what}: unreadable address {shown} skipped")
     return tuple(found.values())
 

@@ -69,7 +69,9 @@ class Bodies:
     @property
     def text_body(self) -> str:
         if self.texts:
-            return "\n".join(text.rstrip("\n") for text in self.texts)
+            # Successive inline text parts read as one body; each starts on a new line.
+            pieces = [text if text.endswith("\n") else text + "\n" for text in self.texts[:-1]]
+            return "".join([*pieces, self.texts[-1]])
         return html_to_text("\n".join(self.htmls)) if self.htmls else ""
 
 
