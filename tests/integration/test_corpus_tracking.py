@@ -18,8 +18,15 @@ from correspondent.services.tracking import MessageQuarantined, MessageTracker, 
 from tests.builders import add_user
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file() and not p.name.startswith(
-    ("LICENSE", "NOTICE", "MIT-LICENSE", "README"))) if CORPUS.is_dir() else []
+FILES = (
+    sorted(
+        p
+        for p in CORPUS.rglob("*")
+        if p.is_file() and not p.name.startswith(("LICENSE", "NOTICE", "MIT-LICENSE", "README"))
+    )
+    if CORPUS.is_dir()
+    else []
+)
 
 
 @pytest.mark.skipif(not FILES, reason=f"the shared corpus is not at {CORPUS}")
@@ -45,32 +52,51 @@ def test_every_corpus_file_is_tracked_or_quarantined(installation: Installation)
     assert tracked > len(FILES) // 2, (tracked, quarantined)
 
 
-HEADERS = st.sampled_from([b"From", b"To", b"Cc", b"Subject", b"Message-ID", b"In-Reply-To",
-                           b"References", b"Date", b"Content-Type",
-                           b"Content-Transfer-Encoding", b"Content-Disposition"])
+HEADERS = st.sampled_from(
+    [
+        b"From",
+        b"To",
+        b"Cc",
+        b"Subject",
+        b"Message-ID",
+        b"In-Reply-To",
+        b"References",
+        b"Date",
+        b"Content-Type",
+        b"Content-Transfer-Encoding",
+        b"Content-Disposition",
+    ]
+)
 
 
 @st.composite
 def hostile_messages(draw: st.DrawFn) -> bytes:
-    lines = [draw(HEADERS) + b": " + draw(st.binary(max_size=60)).replace(b"\n", b" ")
-             for _ in range(draw(st.integers(0, 8)))]
+    lines = [
+        draw(HEADERS) + b": " + draw(st.binary(max_size=60)).replace(b"\n", b" ")
+        for _ in range(draw(st.integers(0, 8)))
+    ]
     body = draw(st.binary(max_size=400))
     return b"\r\n".join(lines) + b"\r\n\r\n" + body
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(raw=st.one_of(hostile_messages(), st.binary(max_size=300)))
 def test_generated_input_never_escapes_as_an_unexplained_error(
-    installation: Installation, raw: bytes,
+    installation: Installation,
+    raw: bytes,
 ) -> None:
     with installation.uow() as uow:
         user = uow.directory.list_users()
     email = user[0].email if user else add_user(installation).email
     try:
         result = MessageTracker(installation.uow, installation.blobs).track(
-            TrackRequest(raw, email))
+            TrackRequest(raw, email)
+        )
     except MessageQuarantined as error:
         assert error.reason
     else:

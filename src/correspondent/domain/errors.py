@@ -36,3 +36,7 @@ class MessageRejected(CorrespondentError):
 
 class DuplicateActivity(CorrespondentError):
     """Another transaction stored the same message first (the identity key is unique)."""
+
+    def __init__(self, identity_key: str) -> None:
+        super().__init__(f"An activity with identity {identity_key!r} already exists.")
+        self.identity_key = identity_key

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from correspondent.domain.activity import content_digest
 from correspondent.domain.quarantine import QuarantinedMessage
+from correspondent.services.directory import require_user
 from correspondent.services.ports import BlobStore, UnitOfWorkFactory
 
 
@@ -15,11 +16,13 @@ def quarantine_message(
     raw: bytes,
     *,
     reason: str,
-    user_id: int | None,
+    user_email: str | None,
     origin: str,
 ) -> int:
+    """Keep ``raw`` with the reason; the user must exist (an unknown user is the caller's error)."""
     digest = content_digest(raw)
     with uow_factory() as uow:
+        user_id = require_user(uow, user_email).id if user_email else None
         uow.blob_refs.acquire(digest, len(raw))
         blobs.put(digest, raw)
         item_id = uow.quarantine.add(

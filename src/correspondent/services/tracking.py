@@ -104,16 +104,6 @@ class MessageTracker:
         self.blobs = blobs
 
     def track(self, request: TrackRequest) -> TrackResult:
-        with self.uow_factory() as uow:
-            user = require_user(uow, request.user_email)
-            org = SettingValues(ORG_SETTINGS, uow.settings.org())
-            if request.regarding is not None:
-                require_record(uow, request.regarding)
-        if org["tracking.require_approved_email"] and not user.email_approved:
-            raise InvalidInput(
-                f"The email address {user.email} is not approved yet; an "
-                "administrator must approve it before its mail is tracked."
-            )
         try:
             message = parse_message(request.raw)
         except MessageRejected as rejected:
@@ -122,39 +112,68 @@ class MessageTracker:
                 self.blobs,
                 request.raw,
                 reason=rejected.reason,
-                user_id=user.id,
+                user_email=request.user_email,
                 origin=request.origin,
             )
             raise MessageQuarantined(item_id, rejected.reason) from rejected
-        direction = decide_direction([a.address for a in message.from_], user.email)
-        key = identity_key(
-            message.message_id,
-            direction,
-            request.raw,
-            split_by_direction=org["tracking.internal_as_two_activities"],
-        )
-        existing = self._track_existing(key, user, request)
-        if existing is not None:
-            return existing
-        if org["tracking.require_regarding"] and request.regarding is None:
-            raise InvalidInput(
-                "This organisation requires a regarding record when tracking (--regarding TYPE:ID)."
-            )
-        prepared = self._prepare(message, request.raw, org)
-        return self._store_new(request, user, key, direction, prepared)
+        try:
+            return self._track_parsed(request, message)
+        except DuplicateActivity as duplicate:
+            # Another process stored the same message between our look-up and our insert;
+            # the unique key refused ours, so this time the look-up finds theirs.
+            with self.uow_factory() as uow:
+                user = require_user(uow, request.user_email)
+                result = self._add_tracker(uow, duplicate.identity_key, user, request)
+                if result is None:
+                    raise
+                uow.commit()
+                return result
 
-    def _track_existing(self, key: str, user: User, request: TrackRequest) -> TrackResult | None:
+    def _track_parsed(self, request: TrackRequest, message: ParsedMessage) -> TrackResult:
         with self.uow_factory() as uow:
-            activity_id = uow.activities.id_for_identity(key)
-            if activity_id is None:
-                return None
-            uow.activities.add_tracker(
-                activity_id, Tracker(user.id, request.source, datetime.now(UTC))
-            )
+            user = require_user(uow, request.user_email)
+            org = SettingValues(ORG_SETTINGS, uow.settings.org())
+            if org["tracking.require_approved_email"] and not user.email_approved:
+                raise InvalidInput(
+                    f"The email address {user.email} is not approved yet; an "
+                    "administrator must approve it before its mail is tracked."
+                )
             if request.regarding is not None:
-                uow.activities.set_regarding(activity_id, request.regarding)
+                require_record(uow, request.regarding)
+            direction = decide_direction([a.address for a in message.from_], user.email)
+            key = identity_key(
+                message.message_id,
+                direction,
+                request.raw,
+                split_by_direction=org["tracking.internal_as_two_activities"],
+            )
+            existing = self._add_tracker(uow, key, user, request)
+            if existing is not None:
+                uow.commit()
+                return existing
+            if org["tracking.require_regarding"] and request.regarding is None:
+                raise InvalidInput(
+                    "This organisation requires a regarding record when tracking "
+                    "(--regarding TYPE:ID)."
+                )
+            prepared = self._prepare(message, request.raw, org)
+            activity = self._new_activity(uow, request, user, org, key, direction, prepared)
+            self._store_blobs(uow, request.raw, prepared)
+            activity_id = uow.activities.add(activity)
             uow.commit()
-            return TrackResult(activity_id, created=False)
+            return TrackResult(activity_id, created=True)
+
+    @staticmethod
+    def _add_tracker(
+        uow: UnitOfWork, key: str, user: User, request: TrackRequest
+    ) -> TrackResult | None:
+        activity_id = uow.activities.id_for_identity(key)
+        if activity_id is None:
+            return None
+        uow.activities.add_tracker(activity_id, Tracker(user.id, request.source, datetime.now(UTC)))
+        if request.regarding is not None:
+            uow.activities.set_regarding(activity_id, request.regarding)
+        return TrackResult(activity_id, created=False)
 
     def _prepare(self, message: ParsedMessage, raw: bytes, org: SettingValues) -> _Prepared:
         policy = AttachmentPolicy(
@@ -193,53 +212,45 @@ class MessageTracker:
         html = sanitize_html(message.html_body) if message.html_body else None
         return _Prepared(message, html, attachments, notifications, content_digest(raw))
 
-    def _store_new(
-        self, request: TrackRequest, user: User, key: str, direction: Direction, prepared: _Prepared
-    ) -> TrackResult:
+    @staticmethod
+    def _new_activity(
+        uow: UnitOfWork,
+        request: TrackRequest,
+        user: User,
+        org: SettingValues,
+        key: str,
+        direction: Direction,
+        prepared: _Prepared,
+    ) -> EmailActivity:
         message = prepared.message
-        try:
-            with self.uow_factory() as uow:
-                org = SettingValues(ORG_SETTINGS, uow.settings.org())
-                options = SettingValues(PERSONAL_OPTIONS, uow.settings.personal(user.id))
-                parties = resolve_message_parties(uow, message, user, org, options)
-                correlation, inherited = correlate(uow, message, org, parties)
-                now = datetime.now(UTC)
-                activity = EmailActivity(
-                    id=None,
-                    identity_key=key,
-                    message_id=message.message_id,
-                    direction=direction,
-                    subject=message.subject,
-                    normalised_subject=normalise_subject(
-                        message.subject, org["correlation.token_prefix"]
-                    ),
-                    sent_at=message.sent_at,
-                    in_reply_to=message.in_reply_to,
-                    references=message.references,
-                    html_body=prepared.html_body,
-                    text_body=message.text_body,
-                    raw_blob_hash=prepared.raw_digest,
-                    raw_size=len(request.raw),
-                    owner_id=user.id,
-                    regarding=request.regarding or inherited,
-                    status=ActivityStatus.TRACKED,
-                    correlation=correlation,
-                    created_at=now,
-                    parties=parties,
-                    attachments=[a.record for a in prepared.attachments],
-                    trackers=[Tracker(user.id, request.source, now)],
-                    notifications=prepared.notifications,
-                )
-                self._store_blobs(uow, request.raw, prepared)
-                activity_id = uow.activities.add(activity)
-                uow.commit()
-                return TrackResult(activity_id, created=True)
-        except DuplicateActivity:
-            # Another process stored the same message between our look-up and our insert.
-            again = self._track_existing(key, user, request)
-            if again is None:
-                raise
-            return again
+        options = SettingValues(PERSONAL_OPTIONS, uow.settings.personal(user.id))
+        parties = resolve_message_parties(uow, message, user, org, options)
+        correlation, inherited = correlate(uow, message, org, parties)
+        now = datetime.now(UTC)
+        return EmailActivity(
+            id=None,
+            identity_key=key,
+            message_id=message.message_id,
+            direction=direction,
+            subject=message.subject,
+            normalised_subject=normalise_subject(message.subject, org["correlation.token_prefix"]),
+            sent_at=message.sent_at,
+            in_reply_to=message.in_reply_to,
+            references=message.references,
+            html_body=prepared.html_body,
+            text_body=message.text_body,
+            raw_blob_hash=prepared.raw_digest,
+            raw_size=len(request.raw),
+            owner_id=user.id,
+            regarding=request.regarding or inherited,
+            status=ActivityStatus.TRACKED,
+            correlation=correlation,
+            created_at=now,
+            parties=parties,
+            attachments=[a.record for a in prepared.attachments],
+            trackers=[Tracker(user.id, request.source, now)],
+            notifications=prepared.notifications,
+        )
 
     def _store_blobs(self, uow: UnitOfWork, raw: bytes, prepared: _Prepared) -> None:
         contents: dict[str, bytes] = {prepared.raw_digest: raw}

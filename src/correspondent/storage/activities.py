@@ -78,12 +78,12 @@ class ActivityRepository:
             "modified_at": now,
         }
         try:
-            with self.conn.begin_nested():
-                new_id: int = self.conn.execute(
-                    sa.insert(activities).values(**values).returning(activities.c.id)
-                ).scalar_one()
+            new_id: int = self.conn.execute(
+                sa.insert(activities).values(**values).returning(activities.c.id)
+            ).scalar_one()
         except IntegrityError as error:
-            if self.id_for_identity(activity.identity_key) is not None:
+            # The transaction is unusable now (PostgreSQL); the caller starts a new one.
+            if "identity_key" in str(error.orig):
                 raise DuplicateActivity(activity.identity_key) from error
             raise
         activity.id = new_id
