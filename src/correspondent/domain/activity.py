@@ -13,7 +13,11 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from correspondent.domain.attachments import AttachmentStatus
 from correspondent.domain.records import RecordRef
+
+# The attachment policy's verdicts are the states an activity's attachment is in.
+AttachmentState = AttachmentStatus
 
 
 class Direction(enum.StrEnum):
@@ -57,13 +61,6 @@ class ResolutionMethod(enum.StrEnum):
     AUTO_CREATED = "auto_created"
     NO_MATCH = "no_match"
     AMBIGUOUS = "ambiguous"
-
-
-class AttachmentState(enum.StrEnum):
-    SAVED = "saved"
-    BLOCKED = "blocked"
-    TOO_LARGE = "too_large"
-    REMOVED = "removed"
 
 
 class ActivityStatus(enum.StrEnum):

@@ -23,7 +23,7 @@ from correspondent.domain.activity import (
     decide_direction,
     identity_key,
 )
-from correspondent.domain.attachments import AttachmentPolicy, AttachmentStatus
+from correspondent.domain.attachments import AttachmentPolicy
 from correspondent.domain.correlation import normalise_subject
 from correspondent.domain.errors import (
     CorrespondentError,
@@ -45,13 +45,6 @@ from correspondent.services.directory import require_record, require_user
 from correspondent.services.parties import resolve_message_parties
 from correspondent.services.ports import BlobStore, UnitOfWork, UnitOfWorkFactory
 from correspondent.services.quarantining import quarantine_message
-
-_ATTACHMENT_STATES = {
-    AttachmentStatus.SAVED: AttachmentState.SAVED,
-    AttachmentStatus.BLOCKED: AttachmentState.BLOCKED,
-    AttachmentStatus.TOO_LARGE: AttachmentState.TOO_LARGE,
-    AttachmentStatus.REMOVED: AttachmentState.REMOVED,
-}
 
 
 class MessageQuarantined(CorrespondentError):
@@ -187,7 +180,7 @@ class MessageTracker:
             verdict = policy.judge(
                 part.filename, len(part.content), detect_executable_kind(part.content[:4096])
             )
-            state = _ATTACHMENT_STATES[verdict.status]
+            state = verdict.status
             saved = state is AttachmentState.SAVED
             if not saved:
                 notifications.append(
