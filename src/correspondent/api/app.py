@@ -1,21 +1,43 @@
-"""Builds the FastAPI application for one installation (nothing is created at import time)."""
+"""Builds the FastAPI application for one installation (nothing is created at import time).
+
+The versioned API lives under ``/api/v1``; its OpenAPI description is ``/api/v1/openapi.json``
+and the interactive docs ``/api/v1/docs``. ``/health`` stays unauthenticated for probes.
+"""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
 from correspondent import __version__
+from correspondent.api.errors import install_error_handlers
+from correspondent.api.middleware import BodySizeLimit, SecurityHeaders
+from correspondent.api.routes import activities, admin, auth, records
 from correspondent.bootstrap import Installation
+
+API_PREFIX = "/api/v1"
+JSON_BODY_LIMIT = 1024 * 1024
 
 
 def create_app(installation: Installation) -> FastAPI:
     app = FastAPI(
         title="Correspondent",
         version=__version__,
-        openapi_url="/api/v1/openapi.json",
-        docs_url="/docs",
+        description="Tracks email into a CRM. Authenticate with a personal API token "
+        "(`Authorization: Bearer cor_…`) or a browser session (cookie plus `X-CSRF-Token`).",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
     )
     app.state.installation = installation
+    install_error_handlers(app)
+    for router in (auth.router, records.router, activities.router, admin.router):
+        app.include_router(router, prefix=API_PREFIX)
+    app.add_middleware(
+        BodySizeLimit,
+        default=JSON_BODY_LIMIT,
+        limits=[(f"{API_PREFIX}/track", installation.settings.max_message_bytes)],
+    )
+    app.add_middleware(SecurityHeaders)
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:

@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     # Repository interfaces are described by the storage classes' public methods; the services
     # only reach them through the unit of work below.
+    from correspondent.storage.access_repository import AccessRepository
     from correspondent.storage.activities import ActivityRepository
+    from correspondent.storage.auth_repository import AuthRepository
     from correspondent.storage.directory import DirectoryRepository
+    from correspondent.storage.listing import ListingRepository
     from correspondent.storage.misc import (
         BlobReferenceRepository,
         QuarantineRepository,
@@ -28,6 +31,9 @@ class UnitOfWork(Protocol):
     settings: SettingsRepository
     blob_refs: BlobReferenceRepository
     quarantine: QuarantineRepository
+    access: AccessRepository
+    auth: AuthRepository
+    listing: ListingRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

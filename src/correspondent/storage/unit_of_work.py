@@ -10,8 +10,11 @@ from types import TracebackType
 
 from sqlalchemy.engine import Connection, Engine, RootTransaction
 
+from correspondent.storage.access_repository import AccessRepository
 from correspondent.storage.activities import ActivityRepository
+from correspondent.storage.auth_repository import AuthRepository
 from correspondent.storage.directory import DirectoryRepository
+from correspondent.storage.listing import ListingRepository
 from correspondent.storage.misc import (
     BlobReferenceRepository,
     QuarantineRepository,
@@ -25,6 +28,9 @@ class SqlUnitOfWork:
     settings: SettingsRepository
     blob_refs: BlobReferenceRepository
     quarantine: QuarantineRepository
+    access: AccessRepository
+    auth: AuthRepository
+    listing: ListingRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -39,6 +45,9 @@ class SqlUnitOfWork:
         self.settings = SettingsRepository(self._conn)
         self.blob_refs = BlobReferenceRepository(self._conn)
         self.quarantine = QuarantineRepository(self._conn)
+        self.access = AccessRepository(self._conn)
+        self.auth = AuthRepository(self._conn)
+        self.listing = ListingRepository(self._conn)
         return self
 
     def __exit__(

@@ -1,0 +1,218 @@
+"""Tracking and email activities: track, read, list, regarding, untrack, files, sharing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from correspondent.api.deps import InstallationDep, PrincipalDep
+from correspondent.api.schemas import (
+    ActivityPage,
+    AssignIn,
+    PathId,
+    QueryId,
+    RegardingIn,
+    ShareIn,
+    ShareOut,
+    TrackOut,
+    UntrackIn,
+    UntrackOut,
+)
+from correspondent.domain.access import ACTIVITY_TYPE
+from correspondent.domain.errors import InvalidInput
+from correspondent.domain.records import RecordRef
+from correspondent.services import api_activities, api_sharing
+from correspondent.services.api_activities import ActivityFilter, FileContent
+from correspondent.services.tracking import MessageTracker
+
+router = APIRouter(tags=["activities"])
+RefText = Annotated[
+    str | None, Query(max_length=60, pattern=r"^[a-z]+:[0-9]{1,9}$", description="TYPE:ID")
+]
+RAW_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+def _ref(text: str | None) -> RecordRef | None:
+    return RecordRef.parse(text) if text else None
+
+
+def _file(content: FileContent) -> Response:
+    """A download; ``nosniff`` (from the middleware) keeps browsers to the declared type."""
+    safe = content.filename.replace('"', "").replace("\\", "")
+    ascii_name = safe.encode("ascii", "replace").decode()
+    return Response(
+        content.data,
+        media_type=content.content_type or "application/octet-stream",
+        headers={
+            "Content-Disposition": f'attachment; filename="{ascii_name}"',
+        },
+    )
+
+
+@router.post(
+    "/track",
+    response_model=TrackOut,
+    responses={200: {"model": TrackOut}, 201: {"model": TrackOut}},
+    openapi_extra=RAW_BODY,
+)
+async def track(
+    request: Request,
+    response: Response,
+    principal: PrincipalDep,
+    inst: InstallationDep,
+    regarding: RefText = None,
+) -> TrackOut:
+    """Track a raw message (body ``message/rfc822``); 201 when a new activity was created."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media not in ("message/rfc822", "application/octet-stream"):
+        raise InvalidInput("Send the raw message with Content-Type: message/rfc822.")
+    raw = await request.body()
+    if not raw.strip():
+        raise InvalidInput("The request body is empty; send the raw message.")
+    tracker = MessageTracker(inst.uow, inst.blobs)
+    created, view = await run_in_threadpool(
+        api_activities.track, tracker, principal.actor, principal.user, raw, _ref(regarding)
+    )
+    response.status_code = 201 if created else 200
+    if view is None:
+        message = (
+            "The message was already tracked by a colleague; your tracking was recorded, but the "
+            "activity is not visible to you."
+        )
+    else:
+        message = "Tracked as a new activity." if created else "Already tracked; tracker added."
+    return TrackOut(created=created, readable=view is not None, activity=view, message=message)
+
+
+@router.get("/activities", response_model=ActivityPage)
+def list_activities(
+    principal: PrincipalDep,
+    inst: InstallationDep,
+    regarding: RefText = None,
+    party: RefText = None,
+    owner_id: QueryId = None,
+    sent_after: datetime | None = None,
+    sent_before: datetime | None = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ActivityPage:
+    """Activities you may read, newest first, by regarding record, party, owner or date."""
+    for value in (sent_after, sent_before):
+        if value is not None and value.tzinfo is None:
+            raise InvalidInput("Dates need a time zone, e.g. 2026-01-31T00:00:00Z.")
+    wanted = ActivityFilter(_ref(regarding), _ref(party), owner_id, sent_after, sent_before)
+    page = api_activities.list_activities(
+        inst.uow, principal.actor, wanted, cursor=cursor, limit=limit
+    )
+    return ActivityPage(items=page.items, next_cursor=page.next_cursor)
+
+
+@router.get("/activities/{activity_id}")
+def get_activity(
+    activity_id: PathId, principal: PrincipalDep, inst: InstallationDep
+) -> dict[str, Any]:
+    return api_activities.get_activity(inst.uow, principal.actor, activity_id)
+
+
+@router.put("/activities/{activity_id}/regarding")
+def set_regarding(
+    activity_id: PathId, body: RegardingIn, principal: PrincipalDep, inst: InstallationDep
+) -> dict[str, Any]:
+    ref = RecordRef(body.regarding.type.value, body.regarding.id) if body.regarding else None
+    return api_activities.set_regarding(inst.uow, principal.actor, principal.user, activity_id, ref)
+
+
+@router.post("/activities/{activity_id}/untrack", response_model=UntrackOut)
+def untrack(
+    activity_id: PathId, body: UntrackIn, principal: PrincipalDep, inst: InstallationDep
+) -> UntrackOut:
+    """Stop tracking; with ``delete_activity`` the activity goes too once nobody tracks it."""
+    deleted = api_activities.untrack(
+        inst.uow,
+        inst.blobs,
+        principal.actor,
+        principal.user,
+        activity_id,
+        delete_activity=body.delete_activity,
+    )
+    return UntrackOut(deleted=deleted)
+
+
+@router.delete("/activities/{activity_id}", status_code=204)
+def delete_activity(activity_id: PathId, principal: PrincipalDep, inst: InstallationDep) -> None:
+    api_activities.delete_activity(inst.uow, inst.blobs, principal.actor, activity_id)
+
+
+@router.get(
+    "/activities/{activity_id}/attachments/{attachment_id}",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+def download_attachment(
+    activity_id: PathId, attachment_id: PathId, principal: PrincipalDep, inst: InstallationDep
+) -> Response:
+    return _file(
+        api_activities.attachment_content(
+            inst.uow, inst.blobs, principal.actor, activity_id, attachment_id
+        )
+    )
+
+
+@router.delete("/activities/{activity_id}/attachments/{attachment_id}", status_code=204)
+def remove_attachment(
+    activity_id: PathId, attachment_id: PathId, principal: PrincipalDep, inst: InstallationDep
+) -> None:
+    api_activities.remove_attachment(
+        inst.uow, inst.blobs, principal.actor, principal.user, activity_id, attachment_id
+    )
+
+
+@router.get(
+    "/activities/{activity_id}/raw",
+    response_class=Response,
+    responses={200: {"content": {"message/rfc822": {}}}},
+)
+def export_raw(activity_id: PathId, principal: PrincipalDep, inst: InstallationDep) -> Response:
+    """The original message as an ``.eml`` file."""
+    return _file(api_activities.raw_message(inst.uow, inst.blobs, principal.actor, activity_id))
+
+
+@router.post("/activities/{activity_id}/assign", status_code=204)
+def assign_activity(
+    activity_id: PathId, body: AssignIn, principal: PrincipalDep, inst: InstallationDep
+) -> None:
+    ref = RecordRef(ACTIVITY_TYPE, activity_id)
+    api_sharing.assign(inst.uow, principal.actor, ref, body.owner_id)
+
+
+@router.get("/activities/{activity_id}/shares", response_model=list[ShareOut])
+def list_activity_shares(
+    activity_id: PathId, principal: PrincipalDep, inst: InstallationDep
+) -> list[ShareOut]:
+    ref = RecordRef(ACTIVITY_TYPE, activity_id)
+    return [
+        ShareOut.model_validate(s) for s in api_sharing.list_shares(inst.uow, principal.actor, ref)
+    ]
+
+
+@router.post("/activities/{activity_id}/shares", status_code=204)
+def share_activity(
+    activity_id: PathId, body: ShareIn, principal: PrincipalDep, inst: InstallationDep
+) -> None:
+    ref = RecordRef(ACTIVITY_TYPE, activity_id)
+    api_sharing.share(inst.uow, principal.actor, ref, body.user_id, body.access)
+
+
+@router.delete("/activities/{activity_id}/shares/{user_id}", status_code=204)
+def unshare_activity(
+    activity_id: PathId, user_id: PathId, principal: PrincipalDep, inst: InstallationDep
+) -> None:
+    api_sharing.unshare(inst.uow, principal.actor, RecordRef(ACTIVITY_TYPE, activity_id), user_id)

@@ -1,0 +1,165 @@
+"""CRM records: list, get, create, update, (de)activate, delete, assign, share, timeline."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from correspondent.api.deps import InstallationDep, PrincipalDep
+from correspondent.api.schemas import (
+    ActivityPage,
+    AssignIn,
+    PathId,
+    QueryId,
+    QueryText,
+    RecordIn,
+    RecordPage,
+    RecordPatch,
+    RecordType,
+    ShareIn,
+    ShareOut,
+)
+from correspondent.domain.records import RecordRef
+from correspondent.services import api_activities, api_records, api_sharing
+
+router = APIRouter(prefix="/records", tags=["records"])
+Limit = Annotated[int, Query(ge=1, le=200)]
+
+
+@router.get("/{type_name}", response_model=RecordPage)
+def list_records(
+    type_name: RecordType,
+    principal: PrincipalDep,
+    inst: InstallationDep,
+    q: QueryText = None,
+    owner_id: QueryId = None,
+    active: bool | None = None,
+    sort: Annotated[str, Query(pattern="^-?(id|name|modified_at)$")] = "id",
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Limit = 50,
+) -> RecordPage:
+    """Records of one type that you may read; pass ``next_cursor`` back for the next page."""
+    page = api_records.list_records(
+        inst.uow,
+        principal.actor,
+        type_name.value,
+        text=q,
+        owner_id=owner_id,
+        active=active,
+        sort=sort,
+        cursor=cursor,
+        limit=limit,
+    )
+    return RecordPage(items=page.items, next_cursor=page.next_cursor)
+
+
+@router.post("/{type_name}", status_code=201)
+def create_record(
+    type_name: RecordType, body: RecordIn, principal: PrincipalDep, inst: InstallationDep
+) -> dict[str, object]:
+    return api_records.create_record(
+        inst.uow, principal.actor, type_name.value, body.fields, body.owner_id
+    )
+
+
+@router.get("/{type_name}/{record_id}")
+def get_record(
+    type_name: RecordType, record_id: PathId, principal: PrincipalDep, inst: InstallationDep
+) -> dict[str, object]:
+    return api_records.get_record(inst.uow, principal.actor, RecordRef(type_name.value, record_id))
+
+
+@router.patch("/{type_name}/{record_id}")
+def update_record(
+    type_name: RecordType,
+    record_id: PathId,
+    body: RecordPatch,
+    principal: PrincipalDep,
+    inst: InstallationDep,
+) -> dict[str, object]:
+    ref = RecordRef(type_name.value, record_id)
+    return api_records.update_record(inst.uow, principal.actor, ref, body.fields)
+
+
+@router.post("/{type_name}/{record_id}/deactivate")
+def deactivate_record(
+    type_name: RecordType, record_id: PathId, principal: PrincipalDep, inst: InstallationDep
+) -> dict[str, object]:
+    ref = RecordRef(type_name.value, record_id)
+    return api_records.set_record_active(inst.uow, principal.actor, ref, False)
+
+
+@router.post("/{type_name}/{record_id}/activate")
+def activate_record(
+    type_name: RecordType, record_id: PathId, principal: PrincipalDep, inst: InstallationDep
+) -> dict[str, object]:
+    ref = RecordRef(type_name.value, record_id)
+    return api_records.set_record_active(inst.uow, principal.actor, ref, True)
+
+
+@router.delete("/{type_name}/{record_id}", status_code=204)
+def delete_record(
+    type_name: RecordType, record_id: PathId, principal: PrincipalDep, inst: InstallationDep
+) -> None:
+    api_records.delete_record(inst.uow, principal.actor, RecordRef(type_name.value, record_id))
+
+
+@router.post("/{type_name}/{record_id}/assign", status_code=204)
+def assign_record(
+    type_name: RecordType,
+    record_id: PathId,
+    body: AssignIn,
+    principal: PrincipalDep,
+    inst: InstallationDep,
+) -> None:
+    ref = RecordRef(type_name.value, record_id)
+    api_sharing.assign(inst.uow, principal.actor, ref, body.owner_id)
+
+
+@router.get("/{type_name}/{record_id}/shares", response_model=list[ShareOut])
+def list_shares(
+    type_name: RecordType, record_id: PathId, principal: PrincipalDep, inst: InstallationDep
+) -> list[ShareOut]:
+    ref = RecordRef(type_name.value, record_id)
+    return [
+        ShareOut.model_validate(s) for s in api_sharing.list_shares(inst.uow, principal.actor, ref)
+    ]
+
+
+@router.post("/{type_name}/{record_id}/shares", status_code=204)
+def share_record(
+    type_name: RecordType,
+    record_id: PathId,
+    body: ShareIn,
+    principal: PrincipalDep,
+    inst: InstallationDep,
+) -> None:
+    ref = RecordRef(type_name.value, record_id)
+    api_sharing.share(inst.uow, principal.actor, ref, body.user_id, body.access)
+
+
+@router.delete("/{type_name}/{record_id}/shares/{user_id}", status_code=204)
+def unshare_record(
+    type_name: RecordType,
+    record_id: PathId,
+    user_id: PathId,
+    principal: PrincipalDep,
+    inst: InstallationDep,
+) -> None:
+    api_sharing.unshare(inst.uow, principal.actor, RecordRef(type_name.value, record_id), user_id)
+
+
+@router.get("/{type_name}/{record_id}/timeline", response_model=ActivityPage)
+def timeline(
+    type_name: RecordType,
+    record_id: PathId,
+    principal: PrincipalDep,
+    inst: InstallationDep,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Limit = 50,
+) -> ActivityPage:
+    """Activities regarding the record or with it as a party (for an account: its contacts' too)."""
+    ref = RecordRef(type_name.value, record_id)
+    page = api_activities.timeline(inst.uow, principal.actor, ref, cursor=cursor, limit=limit)
+    return ActivityPage(items=page.items, next_cursor=page.next_cursor)

@@ -1,0 +1,187 @@
+"""Request and response bodies of the HTTP API (kept apart from tables and domain classes)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Path, Query
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from correspondent.domain.access import ShareAccess
+
+MAX_ID = 2_147_483_647
+"""Ids are 32-bit in SQL; larger numbers cannot name anything and are refused up front."""
+
+
+def _no_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("text must not contain NUL characters")
+    return text
+
+
+def _field_value(value: str | int | None) -> str | int | None:
+    if isinstance(value, str):
+        if len(value) > 10_000:
+            raise ValueError("field values are at most 10,000 characters")
+        return _no_nul(value)
+    if isinstance(value, int) and not -MAX_ID <= value <= MAX_ID:
+        raise ValueError("whole numbers must fit in 32 bits")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+FieldValue = Annotated[str | int | None, AfterValidator(_field_value)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+QueryText = Annotated[
+    str | None, Query(max_length=200), AfterValidator(lambda v: None if v is None else _no_nul(v))
+]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class RecordType(enum.StrEnum):
+    ACCOUNT = "account"
+    CONTACT = "contact"
+    LEAD = "lead"
+    OPPORTUNITY = "opportunity"
+    CASE = "case"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SignIn(Strict):
+    email: Text = Field(max_length=320)
+    password: Text = Field(max_length=1000)
+
+
+class UserOut(BaseModel):
+    id: int
+    email: str
+    name: str
+    roles: list[str]
+    business_unit_id: int
+    active: bool
+    email_approved: bool
+
+
+class SessionOut(BaseModel):
+    user: UserOut
+    csrf_token: str
+    expires_at: datetime
+
+
+class MeOut(BaseModel):
+    user: UserOut
+    privileges: dict[str, dict[str, str]]
+
+
+class TokenIn(Strict):
+    name: Text = Field(default="API token", min_length=1, max_length=200)
+    expires_at: datetime | None = None
+
+
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class NewTokenOut(BaseModel):
+    id: int
+    token: str = Field(description="Shown once; store it safely.")
+    expires_at: datetime | None
+
+
+class RecordIn(Strict):
+    fields: dict[Text, FieldValue] = Field(
+        description="Field values; email / emails hold addresses (emails comma-separated)."
+    )
+    owner_id: Id | None = None
+
+
+class RecordPatch(Strict):
+    fields: dict[Text, FieldValue]
+
+
+class RecordPage(BaseModel):
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+class AssignIn(Strict):
+    owner_id: Id
+
+
+class ShareIn(Strict):
+    user_id: Id
+    access: ShareAccess = ShareAccess.READ
+
+
+class ShareOut(BaseModel):
+    user_id: int
+    user: str
+    access: ShareAccess
+
+
+class RefIn(Strict):
+    type: RecordType
+    id: Id
+
+
+class RegardingIn(Strict):
+    regarding: RefIn | None
+
+
+class UntrackIn(Strict):
+    delete_activity: bool = False
+
+
+class UntrackOut(BaseModel):
+    deleted: bool
+
+
+class TrackOut(BaseModel):
+    created: bool
+    readable: bool
+    activity: dict[str, Any] | None
+    message: str
+
+
+class ActivityPage(BaseModel):
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+class UserIn(Strict):
+    email: Text = Field(max_length=320)
+    name: Text = Field(min_length=1, max_length=200)
+    roles: list[Text] = Field(default_factory=lambda: ["salesperson"], max_length=20)
+    business_unit: Text | None = Field(default=None, max_length=200)
+    password: Text | None = Field(default=None, max_length=1000)
+    email_approved: bool = False
+
+
+class UserPatch(Strict):
+    name: Text | None = Field(default=None, min_length=1, max_length=200)
+    roles: list[Text] | None = Field(default=None, max_length=20)
+    active: bool | None = None
+    email_approved: bool | None = None
+
+
+class RoleIn(Strict):
+    description: Text = Field(default="", max_length=2000)
+    privileges: dict[Text, dict[Text, Text]]
+
+
+class RoleOut(BaseModel):
+    name: str
+    description: str
+    built_in: bool
+    privileges: dict[str, dict[str, str]]

@@ -1,0 +1,179 @@
+"""Sign-in: passwords (argon2id), browser sessions, personal API tokens, login throttling.
+
+Every failure to sign in says the same thing, whatever went wrong (unknown address, wrong
+password, deactivated user, no password set), and costs the same time, so the answer does not
+tell an attacker which addresses exist. Failures are counted per account and per client address;
+past the limits further attempts are refused for a while even with the right password.
+Session ids and API tokens are random 256-bit values shown once and stored as SHA-256 digests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from correspondent.domain.errors import CorrespondentError, InvalidInput, NotFound
+from correspondent.domain.users import User
+from correspondent.services.directory import require_user
+from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from correspondent.storage.auth_repository import TokenRow
+
+TOKEN_PREFIX = "cor_"
+SESSION_LIFETIME = timedelta(hours=12)
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 20
+MIN_PASSWORD_LENGTH = 10
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended cost
+_DUMMY_HASH = _hasher.hash("not a real password, used to equalise timing")
+GENERIC_FAILURE = "The email address or password is incorrect."
+
+
+class AuthenticationFailed(CorrespondentError):
+    """No valid credentials: wrong password, unknown, expired or revoked token, inactive user."""
+
+
+class LoginThrottled(CorrespondentError):
+    """Too many failed sign-ins for this account or client address; try again later."""
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    return _hasher.hash(password)
+
+
+def set_password(uow_factory: UnitOfWorkFactory, email: str, password: str) -> None:
+    hashed = hash_password(password)
+    with uow_factory() as uow:
+        user = require_user(uow, email)
+        uow.auth.set_password_hash(user.id, hashed)
+        uow.auth.delete_sessions_of(user.id)
+        uow.commit()
+
+
+@dataclass(frozen=True)
+class NewSession:
+    session_id: str
+    csrf_token: str
+    user: User
+    expires_at: datetime
+
+
+def _password_matches(stored: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def sign_in(
+    uow_factory: UnitOfWorkFactory, email: str, password: str, client_address: str
+) -> NewSession:
+    now = datetime.now(UTC)
+    keys = [f"account:{email.strip().lower()}", f"address:{client_address}"]
+    with uow_factory() as uow:
+        since = now - THROTTLE_WINDOW
+        if (
+            uow.auth.failures_since(keys[0], since) >= MAX_FAILURES_PER_ACCOUNT
+            or uow.auth.failures_since(keys[1], since) >= MAX_FAILURES_PER_ADDRESS
+        ):
+            raise LoginThrottled("Too many failed sign-in attempts; wait 15 minutes and try again.")
+        user = uow.directory.user_by_email(email.strip().lower())
+        stored = uow.auth.password_hash(user.id) if user else None
+        if user is None or not _password_matches(stored, password) or not user.active:
+            for key in keys:
+                uow.auth.record_failure(key, now)
+            uow.commit()
+            raise AuthenticationFailed(GENERIC_FAILURE)
+        uow.auth.clear_failures(keys[0])
+        session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        expires = now + SESSION_LIFETIME
+        uow.auth.add_session(digest(session_id), user.id, csrf, now, expires)
+        uow.commit()
+    return NewSession(session_id, csrf, user, expires)
+
+
+def sign_out(uow_factory: UnitOfWorkFactory, session_id: str) -> None:
+    with uow_factory() as uow:
+        uow.auth.delete_session(digest(session_id))
+        uow.commit()
+
+
+def _active_user(uow: UnitOfWork, user_id: int) -> User:
+    user = uow.directory.user(user_id)
+    if user is None or not user.active:
+        raise AuthenticationFailed("This account is deactivated or no longer exists.")
+    return user
+
+
+def user_for_session(uow: UnitOfWork, session_id: str) -> tuple[User, str]:
+    """The session's user and its CSRF token; raises AuthenticationFailed when not valid."""
+    found = uow.auth.session(digest(session_id))
+    if found is None or found.expires_at <= datetime.now(UTC):
+        raise AuthenticationFailed("Your session has ended; sign in again.")
+    return _active_user(uow, found.user_id), found.csrf_token
+
+
+def user_for_token(uow: UnitOfWork, token: str) -> User:
+    found = uow.auth.token_by_hash(digest(token)) if token.startswith(TOKEN_PREFIX) else None
+    now = datetime.now(UTC)
+    if found is None or found.revoked_at is not None:
+        raise AuthenticationFailed("The API token is not valid or was revoked.")
+    if found.expires_at is not None and found.expires_at <= now:
+        raise AuthenticationFailed("The API token has expired; create a new one.")
+    return _active_user(uow, found.user_id)
+
+
+@dataclass(frozen=True)
+class NewToken:
+    id: int
+    token: str
+    """The secret itself: shown once, never stored."""
+    expires_at: datetime | None
+
+
+def create_token(
+    uow_factory: UnitOfWorkFactory,
+    email: str,
+    name: str = "API token",
+    expires_at: datetime | None = None,
+) -> NewToken:
+    if not name.strip() or len(name) > 200:
+        raise InvalidInput("A token name must be 1-200 characters.")
+    now = datetime.now(UTC)
+    if expires_at is not None and expires_at <= now:
+        raise InvalidInput("A token's expiry must lie in the future.")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with uow_factory() as uow:
+        user = require_user(uow, email)
+        token_id = uow.auth.add_token(
+            user.id, name.strip(), digest(token), token[:12], now, expires_at
+        )
+        uow.commit()
+    return NewToken(token_id, token, expires_at)
+
+
+def list_tokens(uow_factory: UnitOfWorkFactory, user_id: int) -> list[TokenRow]:
+    with uow_factory() as uow:
+        return uow.auth.tokens_of(user_id)
+
+
+def revoke_token(uow_factory: UnitOfWorkFactory, user_id: int, token_id: int) -> None:
+    with uow_factory() as uow:
+        if not uow.auth.revoke_token(token_id, user_id, datetime.now(UTC)):
+            raise NotFound(f"You have no active API token with id {token_id}.")
+        uow.commit()

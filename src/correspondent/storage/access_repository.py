@@ -1,0 +1,199 @@
+"""Repository for roles, shares and the facts access decisions need, plus SQL access filters.
+
+``scope_clause`` is how an access ``Scope`` becomes SQL: listing queries add it to their WHERE
+clause, so a user's list, count and search never touch rows they may not read. An activity's
+business unit is its owner's: a subquery on ``users`` (indexed by business unit) rather than a
+copied column, so moving a user to another unit moves their activities with them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from correspondent.domain.access import (
+    ACTIVITY_TYPE,
+    RecordFacts,
+    Role,
+    Scope,
+    ShareAccess,
+    format_privileges,
+    parse_privileges,
+)
+from correspondent.domain.records import RecordRef
+from correspondent.storage.access_tables import record_shares, roles
+from correspondent.storage.tables import activities, activity_parties, records, users
+
+
+def _table(type_name: str) -> sa.Table:
+    return activities if type_name == ACTIVITY_TYPE else records
+
+
+def scope_clause(type_name: str, scope: Scope) -> ColumnElement[bool]:
+    """WHERE condition selecting the rows of ``type_name`` that ``scope`` lets through."""
+    if scope.everything:
+        return sa.true()
+    if scope.nothing:
+        return sa.false()
+    table = _table(type_name)
+    conditions: list[ColumnElement[bool]] = []
+    if scope.owner_id is not None:
+        conditions.append(table.c.owner_id == scope.owner_id)
+    if scope.business_unit_ids:
+        units = sorted(scope.business_unit_ids)
+        if table is activities:
+            conditions.append(
+                activities.c.owner_id.in_(
+                    sa.select(users.c.id).where(users.c.business_unit_id.in_(units))
+                )
+            )
+        else:
+            conditions.append(records.c.business_unit_id.in_(units))
+    if scope.shares:
+        conditions.append(
+            table.c.id.in_(
+                sa.select(record_shares.c.record_id).where(
+                    record_shares.c.user_id == scope.user_id,
+                    record_shares.c.record_type == type_name,
+                )
+            )
+        )
+    return sa.or_(*conditions)
+
+
+class AccessRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # -- roles --------------------------------------------------------------------------------
+    def stored_roles(self) -> dict[str, Role]:
+        return {
+            r.name: Role(r.name, r.description, parse_privileges(r.privileges))
+            for r in self.conn.execute(sa.select(roles))
+        }
+
+    def save_role(self, role: Role) -> None:
+        self.conn.execute(sa.delete(roles).where(roles.c.name == role.name))
+        self.conn.execute(
+            sa.insert(roles).values(
+                name=role.name,
+                description=role.description,
+                privileges=format_privileges(role.privileges),
+                modified_at=datetime.now(UTC),
+            )
+        )
+
+    # -- facts --------------------------------------------------------------------------------
+    def facts(self, ref: RecordRef, user_id: int) -> RecordFacts | None:
+        """Owner, business unit and ``user_id``'s share of one record; None if it does not exist."""
+        if ref.type == ACTIVITY_TYPE:
+            query = (
+                sa.select(activities.c.owner_id, users.c.business_unit_id)
+                .join(users, users.c.id == activities.c.owner_id)
+                .where(activities.c.id == ref.id)
+            )
+        else:
+            query = sa.select(records.c.owner_id, records.c.business_unit_id).where(
+                records.c.id == ref.id, records.c.type == ref.type
+            )
+        row = self.conn.execute(query).first()
+        if row is None:
+            return None
+        return RecordFacts(row.owner_id, row.business_unit_id, self.share_of(ref, user_id))
+
+    def readable(self, refs: Iterable[RecordRef], scopes: dict[str, Scope]) -> set[RecordRef]:
+        """Those of ``refs`` that exist and fall in the scope given for their type."""
+        by_type: dict[str, set[int]] = defaultdict(set)
+        for ref in refs:
+            if ref.type in scopes:
+                by_type[ref.type].add(ref.id)
+        found: set[RecordRef] = set()
+        for type_name, ids in by_type.items():
+            table = _table(type_name)
+            query = sa.select(table.c.id).where(
+                table.c.id.in_(sorted(ids)), scope_clause(type_name, scopes[type_name])
+            )
+            if table is records:
+                query = query.where(records.c.type == type_name)
+            found |= {RecordRef(type_name, i) for i in self.conn.execute(query).scalars()}
+        return found
+
+    # -- shares -------------------------------------------------------------------------------
+    def share_of(self, ref: RecordRef, user_id: int) -> ShareAccess | None:
+        access = self.conn.execute(
+            sa.select(record_shares.c.access).where(
+                record_shares.c.record_type == ref.type,
+                record_shares.c.record_id == ref.id,
+                record_shares.c.user_id == user_id,
+            )
+        ).scalar_one_or_none()
+        return ShareAccess(access) if access else None
+
+    def shares(self, ref: RecordRef) -> list[tuple[int, ShareAccess]]:
+        rows = self.conn.execute(
+            sa.select(record_shares.c.user_id, record_shares.c.access)
+            .where(record_shares.c.record_type == ref.type, record_shares.c.record_id == ref.id)
+            .order_by(record_shares.c.user_id)
+        )
+        return [(r.user_id, ShareAccess(r.access)) for r in rows]
+
+    def share(self, ref: RecordRef, user_id: int, access: ShareAccess, granted_by: int) -> None:
+        self.unshare(ref, user_id)
+        self.conn.execute(
+            sa.insert(record_shares).values(
+                record_type=ref.type,
+                record_id=ref.id,
+                user_id=user_id,
+                access=access.value,
+                granted_by=granted_by,
+                created_at=datetime.now(UTC),
+            )
+        )
+
+    def unshare(self, ref: RecordRef, user_id: int) -> bool:
+        result = self.conn.execute(
+            sa.delete(record_shares).where(
+                record_shares.c.record_type == ref.type,
+                record_shares.c.record_id == ref.id,
+                record_shares.c.user_id == user_id,
+            )
+        )
+        return bool(result.rowcount)
+
+    # -- ownership and deletion ---------------------------------------------------------------
+    def assign(self, ref: RecordRef, owner_id: int, business_unit_id: int) -> None:
+        table = _table(ref.type)
+        values: dict[str, object] = {"owner_id": owner_id, "modified_at": datetime.now(UTC)}
+        if table is records:
+            values["business_unit_id"] = business_unit_id
+        self.conn.execute(sa.update(table).where(table.c.id == ref.id).values(**values))
+
+    def delete_record(self, ref: RecordRef) -> None:
+        """Delete a CRM record; activities keep their text but lose the links to it."""
+        self.conn.execute(
+            sa.update(activities)
+            .where(activities.c.regarding_type == ref.type, activities.c.regarding_id == ref.id)
+            .values(regarding_type=None, regarding_id=None)
+        )
+        self.conn.execute(
+            sa.update(activity_parties)
+            .where(
+                activity_parties.c.record_type == ref.type,
+                activity_parties.c.record_id == ref.id,
+            )
+            .values(record_type=None, record_id=None, method="no_match")
+        )
+        self.delete_shares(ref)
+        self.conn.execute(sa.delete(records).where(records.c.id == ref.id))
+
+    def delete_shares(self, ref: RecordRef) -> None:
+        self.conn.execute(
+            sa.delete(record_shares).where(
+                record_shares.c.record_type == ref.type, record_shares.c.record_id == ref.id
+            )
+        )

@@ -1,0 +1,204 @@
+"""Access-filtered pages of records and activities, with keyset ("cursor") pagination.
+
+Every query here takes a ``Scope`` and adds ``scope_clause`` to its WHERE clause, and pages by
+keyset (the last row's sort value and id) rather than OFFSET, so page 1,000 costs what page 1
+does and rows the user may not read are never loaded, counted or returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from correspondent.domain.access import Scope
+from correspondent.domain.records import RecordRef
+from correspondent.storage.access_repository import scope_clause
+from correspondent.storage.tables import activities, activity_parties, email_addresses, records
+
+RECORD_SORTS = {"id": records.c.id, "name": records.c.name, "modified_at": records.c.modified_at}
+
+
+@dataclass(frozen=True)
+class ActivitySummary:
+    id: int
+    subject: str
+    direction: str
+    sent_at: datetime | None
+    status: str
+    owner_id: int
+    regarding: RecordRef | None
+    raw_size: int
+
+
+def _keyset(
+    column: sa.Column[Any], descending: bool, after: tuple[Any, int]
+) -> ColumnElement[bool]:
+    value, last_id = after
+    id_col: sa.Column[int] = records.c.id
+    if column is id_col:
+        return id_col < last_id if descending else id_col > last_id
+    if descending:
+        return sa.or_(column < value, sa.and_(column == value, id_col < last_id))
+    return sa.or_(column > value, sa.and_(column == value, id_col > last_id))
+
+
+class ListingRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def record_page(
+        self,
+        type_name: str,
+        scope: Scope,
+        *,
+        text: str | None = None,
+        owner_id: int | None = None,
+        active: bool | None = None,
+        sort: str = "id",
+        descending: bool = False,
+        after: tuple[Any, int] | None = None,
+        limit: int = 50,
+    ) -> list[tuple[int, Any]]:
+        """Ids of one page of records, each with its sort value (for the next cursor)."""
+        column = RECORD_SORTS[sort]
+        query = sa.select(records.c.id, column.label("sort_value")).where(
+            records.c.type == type_name, scope_clause(type_name, scope)
+        )
+        if text:
+            query = query.where(self._matches(text))
+        if owner_id is not None:
+            query = query.where(records.c.owner_id == owner_id)
+        if active is not None:
+            query = query.where(records.c.active == active)
+        if after is not None:
+            query = query.where(_keyset(column, descending, after))
+        order = [column.desc(), records.c.id.desc()] if descending else [column, records.c.id]
+        rows = self.conn.execute(query.order_by(*order).limit(limit))
+        return [(r.id, r.sort_value) for r in rows]
+
+    def _matches(self, text: str) -> ColumnElement[bool]:
+        needle = text.strip().lower()
+        return sa.or_(
+            sa.func.lower(records.c.name).contains(needle, autoescape=True),
+            records.c.id.in_(
+                sa.select(email_addresses.c.record_id).where(
+                    email_addresses.c.address.startswith(needle, autoescape=True)
+                )
+            ),
+        )
+
+    def search_contacts(self, scope: Scope, text: str, limit: int) -> list[int]:
+        query = (
+            sa.select(records.c.id)
+            .where(
+                records.c.type == "contact",
+                records.c.active.is_(True),
+                scope_clause("contact", scope),
+                self._matches(text),
+            )
+            .order_by(records.c.name, records.c.id)
+            .limit(limit)
+        )
+        return list(self.conn.execute(query).scalars())
+
+    def contacts_of_account(self, account_id: int) -> list[int]:
+        query = sa.select(records.c.id).where(
+            records.c.type == "contact", records.c.fields["account"].as_integer() == account_id
+        )
+        return list(self.conn.execute(query).scalars())
+
+    def activity_page(
+        self,
+        scope: Scope,
+        *,
+        related: Sequence[RecordRef] = (),
+        regarding: RecordRef | None = None,
+        party: RecordRef | None = None,
+        owner_id: int | None = None,
+        sent_after: datetime | None = None,
+        sent_before: datetime | None = None,
+        before_id: int | None = None,
+        limit: int = 50,
+    ) -> list[ActivitySummary]:
+        """Newest first (by id); ``related``: regarding or party is any of these records."""
+        query = sa.select(
+            activities.c.id,
+            activities.c.subject,
+            activities.c.direction,
+            activities.c.sent_at,
+            activities.c.status,
+            activities.c.owner_id,
+            activities.c.regarding_type,
+            activities.c.regarding_id,
+            activities.c.raw_size,
+        ).where(scope_clause("activity", scope))
+        if related:
+            query = query.where(_related(related))
+        if regarding is not None:
+            query = query.where(
+                activities.c.regarding_type == regarding.type,
+                activities.c.regarding_id == regarding.id,
+            )
+        if party is not None:
+            query = query.where(_party_in([party]))
+        if owner_id is not None:
+            query = query.where(activities.c.owner_id == owner_id)
+        if sent_after is not None:
+            query = query.where(activities.c.sent_at >= sent_after)
+        if sent_before is not None:
+            query = query.where(activities.c.sent_at < sent_before)
+        if before_id is not None:
+            query = query.where(activities.c.id < before_id)
+        rows = self.conn.execute(query.order_by(activities.c.id.desc()).limit(limit))
+        return [
+            ActivitySummary(
+                r.id,
+                r.subject,
+                r.direction,
+                r.sent_at,
+                r.status,
+                r.owner_id,
+                RecordRef(r.regarding_type, r.regarding_id)
+                if r.regarding_type and r.regarding_id is not None
+                else None,
+                r.raw_size,
+            )
+            for r in rows
+        ]
+
+
+def _by_type(refs: Sequence[RecordRef]) -> dict[str, list[int]]:
+    grouped: dict[str, list[int]] = {}
+    for ref in refs:
+        grouped.setdefault(ref.type, []).append(ref.id)
+    return grouped
+
+
+def _party_in(refs: Sequence[RecordRef]) -> ColumnElement[bool]:
+    return activities.c.id.in_(
+        sa.select(activity_parties.c.activity_id).where(
+            sa.or_(
+                *(
+                    sa.and_(
+                        activity_parties.c.record_type == type_name,
+                        activity_parties.c.record_id.in_(ids),
+                    )
+                    for type_name, ids in _by_type(refs).items()
+                )
+            )
+        )
+    )
+
+
+def _related(refs: Sequence[RecordRef]) -> ColumnElement[bool]:
+    regarding = [
+        sa.and_(activities.c.regarding_type == type_name, activities.c.regarding_id.in_(ids))
+        for type_name, ids in _by_type(refs).items()
+    ]
+    return sa.or_(*regarding, _party_in(refs))
