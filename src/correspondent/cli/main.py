@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from correspondent.cli import records, settings, tracking
+from correspondent.cli import auth, records, settings, tracking
 from correspondent.cli.context import STATE, handle_errors, out_console
 from correspondent.storage.migrate import upgrade_to_head
 
@@ -19,6 +19,7 @@ app.add_typer(db_app, name="db")
 records.register(app)
 tracking.register(app)
 settings.register(app)
+auth.register(app)
 
 
 @app.callback()

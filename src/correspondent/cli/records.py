@@ -9,10 +9,12 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
+from correspondent.cli.auth import read_password_from_stdin
 from correspondent.cli.context import STATE, handle_errors, out_console, print_json
 from correspondent.domain.errors import InvalidInput
 from correspondent.domain.records import RecordRef, record_kind
 from correspondent.services import directory
+from correspondent.services.auth import hash_password
 from correspondent.services.directory import RecordInput
 from correspondent.services.record_import import import_records
 from correspondent.services.views import record_view
@@ -36,10 +38,19 @@ def user_add(
     role: Annotated[list[str] | None, typer.Option("--role", help="Role (repeatable).")] = None,
     business_unit: Annotated[str | None, typer.Option("--business-unit")] = None,
     json_output: Annotated[bool, typer.Option("--json")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read a sign-in password from stdin.")
+    ] = False,
 ) -> None:
-    """Add a user whose primary email address is EMAIL."""
+    """Add a user whose primary email address is EMAIL (approved: an operator added them)."""
+    password_hash = hash_password(read_password_from_stdin()) if password_stdin else None
     user = directory.add_user(
-        STATE.installation().uow, email, name, roles=role or [], business_unit=business_unit
+        STATE.installation().uow,
+        email,
+        name,
+        roles=role or [],
+        business_unit=business_unit,
+        password_hash=password_hash,
     )
     view = {
         "type": "user",

@@ -113,7 +113,7 @@ ORG_SETTINGS = _defs(
     SettingDefinition(
         "tracking.require_approved_email",
         "Refuse mail of users whose email address is not approved",
-        False,
+        True,
         _bool,
     ),
     SettingDefinition("correlation.enabled", "Correlate replies with tracked mail", True, _bool),
