@@ -12,6 +12,7 @@ from correspondent import __version__
 from correspondent.api.errors import install_error_handlers
 from correspondent.api.middleware import BodySizeLimit, SecurityHeaders
 from correspondent.api.routes import activities, admin, auth, records
+from correspondent.api.schemas import ERROR_RESPONSES
 from correspondent.bootstrap import Installation
 
 API_PREFIX = "/api/v1"
@@ -31,7 +32,7 @@ def create_app(installation: Installation) -> FastAPI:
     app.state.installation = installation
     install_error_handlers(app)
     for router in (auth.router, records.router, activities.router, admin.router):
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.add_middleware(
         BodySizeLimit,
         default=JSON_BODY_LIMIT,

@@ -185,3 +185,28 @@ class RoleOut(BaseModel):
     description: str
     built_in: bool
     privileges: dict[str, dict[str, str]]
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": text}
+    for status, text in (
+        (400, "Malformed request (for example invalid JSON)"),
+        (401, "Not signed in, or the credentials are not valid"),
+        (403, "Not allowed, or a browser request without its CSRF token"),
+        (404, "Does not exist, or you may not see it"),
+        (409, "Conflicts with existing data"),
+        (413, "The body is too large"),
+        (422, "The request is not valid"),
+        (429, "Too many failed sign-in attempts"),
+    )
+}

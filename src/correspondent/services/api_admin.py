@@ -82,7 +82,7 @@ def update_user(
     uow_factory: UnitOfWorkFactory, actor: Actor, user_id: int, changes: Mapping[str, Any]
 ) -> dict[str, Any]:
     require_administrator(actor)
-    if "roles" in changes:
+    if changes.get("roles") is not None:
         _check_roles(uow_factory, list(changes["roles"]))
     with uow_factory() as uow:
         user = uow.directory.user(user_id)

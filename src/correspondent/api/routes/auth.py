@@ -5,7 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from correspondent.api.deps import SESSION_COOKIE, InstallationDep, PrincipalDep
-from correspondent.api.schemas import MeOut, NewTokenOut, SessionOut, SignIn, TokenIn, TokenOut
+from correspondent.api.schemas import (
+    MeOut,
+    NewTokenOut,
+    PathId,
+    SessionOut,
+    SignIn,
+    TokenIn,
+    TokenOut,
+)
 from correspondent.domain.access import format_privileges
 from correspondent.services import auth
 from correspondent.services.api_admin import user_view
@@ -80,5 +88,5 @@ def create_token(body: TokenIn, principal: PrincipalDep, inst: InstallationDep) 
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: int, principal: PrincipalDep, inst: InstallationDep) -> None:
+def revoke_token(token_id: PathId, principal: PrincipalDep, inst: InstallationDep) -> None:
     auth.revoke_token(inst.uow, principal.user.id, token_id)
