@@ -21,17 +21,15 @@ def correlate(
     """The parent activity and method, and the regarding record a reply inherits."""
     if not org["correlation.enabled"]:
         return None, None
-    if message.in_reply_to:
-        found = uow.activities.by_message_ids([message.in_reply_to])
-        if message.in_reply_to in found:
-            parent_id, regarding = found[message.in_reply_to]
-            return Correlation(parent_id, CorrelationMethod.IN_REPLY_TO), regarding
-    if message.references:
-        found = uow.activities.by_message_ids(list(message.references))
-        for reference in reversed(message.references):
-            if reference in found:
-                parent_id, regarding = found[reference]
-                return Correlation(parent_id, CorrelationMethod.REFERENCES), regarding
+    wanted = ([message.in_reply_to] if message.in_reply_to else []) + list(message.references)
+    found = uow.activities.by_message_ids(wanted) if wanted else {}
+    if message.in_reply_to in found:
+        parent_id, regarding = found[message.in_reply_to]
+        return Correlation(parent_id, CorrelationMethod.IN_REPLY_TO), regarding
+    for reference in reversed(message.references):
+        if reference in found:
+            parent_id, regarding = found[reference]
+            return Correlation(parent_id, CorrelationMethod.REFERENCES), regarding
     prefix = org["correlation.token_prefix"]
     if org["correlation.tracking_token"]:
         token_id = find_token(message.subject, prefix)

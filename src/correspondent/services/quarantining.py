@@ -23,7 +23,7 @@ def quarantine_message(
     digest = content_digest(raw)
     with uow_factory() as uow:
         user_id = require_user(uow, user_email).id if user_email else None
-        uow.blob_refs.acquire(digest, len(raw))
+        uow.blob_refs.acquire({digest: (len(raw), 1)})
         blobs.put(digest, raw)
         item_id = uow.quarantine.add(
             QuarantinedMessage(

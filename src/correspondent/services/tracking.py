@@ -8,6 +8,8 @@ one activity.
 
 from __future__ import annotations
 
+import functools
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -45,6 +47,12 @@ from correspondent.services.directory import require_record, require_user
 from correspondent.services.parties import resolve_message_parties
 from correspondent.services.ports import BlobStore, UnitOfWork, UnitOfWorkFactory
 from correspondent.services.quarantining import quarantine_message
+
+
+@functools.lru_cache(maxsize=8)
+def _policy(blocked_extensions: frozenset[str], max_bytes: int) -> AttachmentPolicy:
+    # Building a policy normalises ~100 extensions; settings rarely change, so reuse it.
+    return AttachmentPolicy(blocked_extensions, max_bytes)
 
 
 class MessageQuarantined(CorrespondentError):
@@ -169,9 +177,7 @@ class MessageTracker:
         return TrackResult(activity_id, created=False)
 
     def _prepare(self, message: ParsedMessage, raw: bytes, org: SettingValues) -> _Prepared:
-        policy = AttachmentPolicy(
-            org["attachments.blocked_extensions"], org["attachments.max_bytes"]
-        )
+        policy = _policy(org["attachments.blocked_extensions"], org["attachments.max_bytes"])
         attachments: list[_PreparedAttachment] = []
         notifications = [
             f"Text could not be fully decoded: {problem}" for problem in message.decode_problems
@@ -247,14 +253,15 @@ class MessageTracker:
 
     def _store_blobs(self, uow: UnitOfWork, raw: bytes, prepared: _Prepared) -> None:
         contents: dict[str, bytes] = {prepared.raw_digest: raw}
-        acquisitions = [prepared.raw_digest]
         for item in prepared.attachments:
             if item.content is not None and item.record.blob_hash:
                 contents[item.record.blob_hash] = item.content
-                acquisitions.append(item.record.blob_hash)
-        # Sorted so that two transactions lock shared blobs in the same order (no deadlock).
-        for digest in sorted(acquisitions):
-            uow.blob_refs.acquire(digest, len(contents[digest]))
+        # Each use counts: an activity holding the same file twice holds two references, and
+        # releases two when it is deleted.
+        uses = Counter([prepared.raw_digest]) + Counter(
+            a.record.blob_hash for a in prepared.attachments if a.content is not None
+        )
+        uow.blob_refs.acquire({d: (len(contents[d]), n) for d, n in uses.items() if d})
         for digest in sorted(contents):
             self.blobs.put(digest, contents[digest])
 

@@ -103,29 +103,55 @@ class ActivityRepository:
                     for p in activity.parties
                 ],
             )
-        saved = []
-        for attachment in activity.attachments:
-            attachment_id = self.conn.execute(
-                sa.insert(activity_attachments)
-                .values(
-                    activity_id=new_id,
-                    filename=attachment.filename,
-                    content_type=attachment.content_type,
-                    size=attachment.size,
-                    status=attachment.status.value,
-                    reason=attachment.reason,
-                    blob_hash=attachment.blob_hash,
-                    content_id=attachment.content_id,
-                    inline=attachment.inline,
+        if activity.attachments:
+            ids = (
+                self.conn.execute(
+                    sa.insert(activity_attachments).returning(
+                        activity_attachments.c.id, sort_by_parameter_order=True
+                    ),
+                    [
+                        {
+                            "activity_id": new_id,
+                            "filename": a.filename,
+                            "content_type": a.content_type,
+                            "size": a.size,
+                            "status": a.status.value,
+                            "reason": a.reason,
+                            "blob_hash": a.blob_hash,
+                            "content_id": a.content_id,
+                            "inline": a.inline,
+                        }
+                        for a in activity.attachments
+                    ],
                 )
-                .returning(activity_attachments.c.id)
-            ).scalar_one()
-            saved.append(replace(attachment, id=attachment_id))
-        activity.attachments = saved
-        for tracker in activity.trackers:
-            self.add_tracker(new_id, tracker)
-        for text in activity.notifications:
-            self.add_notification(new_id, text)
+                .scalars()
+                .all()
+            )
+            activity.attachments = [
+                replace(a, id=i) for a, i in zip(activity.attachments, ids, strict=True)
+            ]
+        if activity.trackers:
+            self.conn.execute(
+                sa.insert(activity_trackers),
+                [
+                    {
+                        "activity_id": new_id,
+                        "user_id": t.user_id,
+                        "source": t.source.value,
+                        "tracked_at": t.tracked_at,
+                    }
+                    for t in activity.trackers
+                ],
+            )
+        if activity.notifications:
+            now = datetime.now(UTC)
+            self.conn.execute(
+                sa.insert(activity_notifications),
+                [
+                    {"activity_id": new_id, "text": text, "created_at": now}
+                    for text in activity.notifications
+                ],
+            )
         return new_id
 
     def add_tracker(self, activity_id: int, tracker: Tracker) -> bool:

@@ -24,6 +24,7 @@ class FileBlobStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
+        self._known_dirs: set[Path] = set()
 
     def path_for(self, digest: str) -> Path:
         return self.root / digest[:2] / digest[2:4] / digest
@@ -33,7 +34,10 @@ class FileBlobStore:
         path = self.path_for(digest)
         if path.exists():
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._known_dirs:
+            # A failed mkdir (EEXIST) costs more than the write itself; remember what exists.
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._known_dirs.add(path.parent)
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -22,7 +22,9 @@ def create_database_engine(url: str, **kwargs: Any) -> Engine:
         engine = sa.create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    # No pool_pre_ping: it costs a round trip per transaction. A connection lost to a server
+    # restart fails its first statement, SQLAlchemy then discards the pool, and callers retry.
+    return sa.create_engine(url, **kwargs)
 
 
 def _configure_sqlite(engine: Engine) -> None:

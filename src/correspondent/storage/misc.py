@@ -44,10 +44,13 @@ class BlobReferenceRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def acquire(self, digest: str, size: int) -> None:
-        upsert_increment(
-            self.conn, blobs, {"hash": digest, "size": size, "refs": 1}, key="hash", counter="refs"
-        )
+    def acquire(self, references: dict[str, tuple[int, int]]) -> None:
+        """Add references to blobs (digest -> (size, how many)), creating rows as needed."""
+        rows = [
+            {"hash": d, "size": size, "refs": count}
+            for d, (size, count) in sorted(references.items())
+        ]
+        upsert_increment(self.conn, blobs, rows, key="hash", counter="refs")
 
     def release(self, digest: str) -> None:
         self.conn.execute(

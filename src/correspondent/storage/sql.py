@@ -13,24 +13,27 @@ def insert_ignoring_duplicates(
     conn: Connection, table: sa.Table, values: dict[str, Any], conflict_columns: list[str]
 ) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when a row was inserted."""
-    stmt: Any
-    if conn.dialect.name == "postgresql":
-        stmt = postgresql.insert(table).values(**values)
-    else:
-        stmt = sqlite.insert(table).values(**values)
-    stmt = stmt.on_conflict_do_nothing(index_elements=conflict_columns)
-    result = conn.execute(stmt)
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(table).on_conflict_do_nothing(index_elements=conflict_columns)
+    result = conn.execute(stmt, values)
     return bool(result.rowcount)
 
 
 def upsert_increment(
-    conn: Connection, table: sa.Table, values: dict[str, Any], key: str, counter: str
+    conn: Connection, table: sa.Table, rows: list[dict[str, Any]], key: str, counter: str
 ) -> None:
-    """INSERT the row, or add one to ``counter`` when ``key`` exists (taking its row lock)."""
-    stmt: Any
-    if conn.dialect.name == "postgresql":
-        stmt = postgresql.insert(table).values(**values)
-    else:
-        stmt = sqlite.insert(table).values(**values)
-    stmt = stmt.on_conflict_do_update(index_elements=[key], set_={counter: table.c[counter] + 1})
-    conn.execute(stmt)
+    """INSERT the rows, or add their ``counter`` to the existing one (taking the row locks).
+
+    One statement for all rows; callers pass them sorted by key so concurrent transactions lock
+    shared rows in the same order.
+    """
+    if not rows:
+        return
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(table)
+    # Values go in as parameters (executemany), so the compiled statement is cached; a
+    # multi-row VALUES clause would be compiled afresh for every call.
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[key], set_={counter: table.c[counter] + stmt.excluded[counter]}
+    )
+    conn.execute(stmt, rows)
