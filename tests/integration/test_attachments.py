@@ -117,3 +117,26 @@ def test_one_file_sent_to_many_is_stored_once_and_freed_when_unused(
         tracking.remove_attachment(
             installation.uow, installation.blobs, first["id"], attachment_id, user.email
         )
+
+
+def test_the_same_file_twice_in_one_message_holds_two_references(
+    installation: Installation,
+) -> None:
+    user = add_user(installation)
+    content = b"%PDF-1.4 twice"
+    view = track(
+        installation,
+        make_message(
+            sender=address(),
+            attachments=[
+                ("a.pdf", "application/pdf", content),
+                ("b.pdf", "application/pdf", content),
+            ],
+        ),
+        user.email,
+    )
+    first, second = (a["id"] for a in view["attachments"])
+    tracking.remove_attachment(installation.uow, installation.blobs, view["id"], first, user.email)
+    assert len(installation.blobs.all_digests()) == 2  # raw message + the file, still used
+    tracking.remove_attachment(installation.uow, installation.blobs, view["id"], second, user.email)
+    assert len(installation.blobs.all_digests()) == 1

@@ -167,3 +167,16 @@ def test_export_returns_the_original_bytes(installation: Installation) -> None:
     raw = make_message(sender=address(), subject="Überraschung ✓")
     view = track(installation, raw, user.email)
     assert installation.blobs.get(views.export_raw(installation.uow, view["id"])) == raw
+
+
+def test_undecodable_text_is_replaced_visibly_and_noted(installation: Installation) -> None:
+    user = add_user(installation)
+    raw = (
+        b"From: a@example.org\r\nTo: b@example.org\r\nSubject: broken\r\n"
+        b"Message-ID: <broken-charset@example.org>\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: text/plain; charset=iso-2022-jp\r\n\r\n"
+        b"\x1b$B$3$s\x1b(B \x1b$B\xff\xfe\x1b(B end\r\n"
+    )
+    view = track(installation, raw, user.email)
+    assert "\ufffd" in view["text_body"]
+    assert any("decoded" in note for note in view["notifications"]), view["notifications"]

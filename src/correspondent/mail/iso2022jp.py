@@ -22,7 +22,12 @@ _ESCAPES = {
 
 
 def decode_iso2022jp_as_cp932(data: bytes, errors: str = "strict") -> str:
-    """Decode ISO-2022-JP through cp932; raises UnicodeDecodeError like a codec when strict."""
+    """Decode ISO-2022-JP through cp932; raises UnicodeDecodeError like a codec when strict.
+
+    ISO-2022-JP is a 7-bit encoding: a byte at or above 0x80 is damage. It must not reach the
+    cp932 decoder, which would turn 0xA0 and 0xFD-0xFF into private-use characters silently.
+    """
+    pieces: list[str] = []
     out = bytearray()
     mode = "ascii"
     i, size = 0, len(data)
@@ -33,6 +38,16 @@ def decode_iso2022jp_as_cp932(data: bytes, errors: str = "strict") -> str:
             i += 3
             continue
         byte = data[i]
+        if byte >= 0x80:
+            if errors == "strict":
+                raise UnicodeDecodeError(
+                    "iso2022_jp", data, i, i + 1, "8-bit byte in a 7-bit encoding"
+                )
+            pieces.append(out.decode("cp932", errors))
+            pieces.append("\ufffd")
+            out = bytearray()
+            i += 1
+            continue
         if mode == "jis" and 0x21 <= byte <= 0x7E and i + 1 < size:
             row, cell = byte, data[i + 1]
             lead = ((row - 0x21) >> 1) + 0x81
@@ -44,4 +59,5 @@ def decode_iso2022jp_as_cp932(data: bytes, errors: str = "strict") -> str:
             continue
         out.append(byte + 0x80 if mode == "kana" and 0x21 <= byte <= 0x5F else byte)
         i += 1
-    return out.decode("cp932", errors)
+    pieces.append(out.decode("cp932", errors))
+    return "".join(pieces)
