@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from correspondent.storage.auth_repository import AuthRepository
     from correspondent.storage.directory import DirectoryRepository
     from correspondent.storage.listing import ListingRepository
+    from correspondent.storage.mailbox_repository import MailboxRepository
     from correspondent.storage.misc import (
         BlobReferenceRepository,
         QuarantineRepository,
@@ -34,6 +35,7 @@ class UnitOfWork(Protocol):
     access: AccessRepository
     auth: AuthRepository
     listing: ListingRepository
+    mailboxes: MailboxRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

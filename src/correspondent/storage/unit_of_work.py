@@ -15,6 +15,7 @@ from correspondent.storage.activities import ActivityRepository
 from correspondent.storage.auth_repository import AuthRepository
 from correspondent.storage.directory import DirectoryRepository
 from correspondent.storage.listing import ListingRepository
+from correspondent.storage.mailbox_repository import MailboxRepository
 from correspondent.storage.misc import (
     BlobReferenceRepository,
     QuarantineRepository,
@@ -31,6 +32,7 @@ class SqlUnitOfWork:
     access: AccessRepository
     auth: AuthRepository
     listing: ListingRepository
+    mailboxes: MailboxRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -48,6 +50,7 @@ class SqlUnitOfWork:
         self.access = AccessRepository(self._conn)
         self.auth = AuthRepository(self._conn)
         self.listing = ListingRepository(self._conn)
+        self.mailboxes = MailboxRepository(self._conn)
         return self
 
     def __exit__(

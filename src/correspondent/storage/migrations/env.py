@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import correspondent.storage.mailbox_tables  # noqa: F401  (registers the sync's tables)
 from correspondent.storage.tables import metadata
 
 engine = context.config.attributes["engine"]
