@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     """Defaults to an SQLite file in the data dir."""
     secret_key: str | None = None
     max_message_bytes: int = 50 * 1024 * 1024
+    imap_ca_file: Path | None = None
+    """PEM file of a private CA that signed the IMAP servers' certificates (default: system)."""
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from correspondent.cli import auth, records, settings, tracking
+from correspondent.cli import auth, mailboxes, records, settings, tracking
 from correspondent.cli.context import STATE, handle_errors, out_console
 from correspondent.storage.migrate import upgrade_to_head
 
@@ -20,6 +20,7 @@ records.register(app)
 tracking.register(app)
 settings.register(app)
 auth.register(app)
+mailboxes.register(app)
 
 
 @app.callback()
@@ -53,8 +54,11 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     demo: Annotated[bool, typer.Option(help="Seed demo data into an empty database.")] = True,
+    sync: Annotated[
+        bool, typer.Option(help="Also run the mailbox sync in this process (see 'worker').")
+    ] = True,
 ) -> None:
-    """Run the HTTP server (seeding a demo organisation on first start)."""
+    """Run the HTTP server (seeding a demo organisation on first start) and the mailbox sync."""
     import uvicorn
 
     from correspondent.api.app import create_app
@@ -70,7 +74,12 @@ def serve(
         f"(health: http://{host}:{port}/health). Data in "
         f"{installation.settings.data_dir.resolve()}."
     )
-    uvicorn.run(create_app(installation), host=host, port=port, log_level="info")
+    runner = mailboxes.start_background_sync(installation) if sync else None
+    try:
+        uvicorn.run(create_app(installation), host=host, port=port, log_level="info")
+    finally:
+        if runner is not None:
+            mailboxes.stop_background_sync(runner)
 
 
 if __name__ == "__main__":

@@ -199,6 +199,12 @@ class ImapSession:
             found = self._live.search(["UID", f"{uid + 1}:*"])
         return sorted(int(found_uid) for found_uid in found if int(found_uid) > uid)
 
+    def search_message_id(self, message_id: str) -> list[int]:
+        """UIDs in the selected folder whose Message-ID header contains ``message_id``."""
+        with self._translated("search header"):
+            found = self._live.search(["HEADER", "Message-ID", message_id])
+        return sorted(int(found_uid) for found_uid in found)
+
     def fetch_headers(self, uids: Sequence[int], batch_size: int = 250) -> list[MessageHeaders]:
         """Flags, INTERNALDATE, size, MODSEQ and the threading/address headers, in batches."""
         items = ["UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE"]
@@ -264,6 +270,14 @@ class ImapSession:
             responses = list(self._live.idle_check(timeout=timeout))
             _, more = self._live.idle_done()
         return any(is_change(response) for response in [*responses, *more])
+
+    def abort(self) -> None:
+        """Close the socket at once, from any thread: a blocked IDLE wait returns with
+        ``ImapConnectionError``. Used to shut a watcher down without waiting for its timeout."""
+        client = self._client
+        if client is not None:
+            with suppress(Exception):
+                client.shutdown()
 
     def close(self) -> None:
         """Log out and close the socket; never raises, safe to call twice."""

@@ -1,0 +1,236 @@
+"""Tracking a batch of UIDs of one folder: headers first, bodies only for messages to track.
+
+For each batch: FETCH flags + a few headers (cheap), gather the CRM facts in one round of
+queries, :func:`decide` per message, FETCH the full bytes of the messages to track only, track
+them, then commit the map rows, skip counts, failures and the new position together (and renew
+the lease in that transaction), and finally STORE ``$Tracked`` (and clear the request keyword)
+on the server. The order makes the position the last thing to move (see ``sync.folder``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from correspondent.domain.activity import TrackerSource
+from correspondent.domain.mailbox import TRACKED_KEYWORD, FolderSyncState, WatchedFolder
+from correspondent.domain.mailbox_rules import (
+    Adopt,
+    Decision,
+    FolderRules,
+    MessageFacts,
+    Skip,
+    SyncOptions,
+    Track,
+    decide,
+    needs_reply_facts,
+)
+from correspondent.mail.imap import ImapSession
+from correspondent.mail.imap_responses import MessageHeaders
+from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
+from correspondent.services.tracking import MessageQuarantined, MessageTracker, TrackRequest
+from correspondent.storage.mailbox_messages import FailedMessage, Outcome
+from correspondent.sync.facts import HeaderSummary, gather_facts
+
+log = logging.getLogger(__name__)
+SKIP_EXPUNGED = "expunged_before_read"
+RETRY_DELAY = timedelta(minutes=5)
+
+
+class LeaseLost(Exception):
+    """Another worker holds this mailbox now; stop syncing it at once."""
+
+
+@dataclass
+class SyncContext:
+    """What a pass over one mailbox needs; built by the runner for each pass."""
+
+    uow_factory: UnitOfWorkFactory
+    tracker: MessageTracker
+    mailbox_id: int
+    user_id: int
+    user_email: str
+    options: SyncOptions
+    now: Callable[[], datetime]
+    lease_owner: str | None = None
+    lease_for: timedelta = timedelta(minutes=2)
+    header_batch: int = 200
+    stop_requested: Callable[[], bool] = field(default=lambda: False)
+
+    def renew_lease(self, uow: UnitOfWork) -> None:
+        """Called inside every committing transaction of the sync: no lease, no commit."""
+        if self.lease_owner is None:
+            return
+        if not uow.mailboxes.renew(self.mailbox_id, self.lease_owner, self.now() + self.lease_for):
+            raise LeaseLost(f"mailbox {self.mailbox_id} is now synced by another worker")
+
+
+@dataclass
+class _Outcomes:
+    mapped: list[tuple[int, int | None, str | None, Outcome]] = field(default_factory=list)
+    failures: list[FailedMessage] = field(default_factory=list)
+    skips: Counter[str] = field(default_factory=Counter)
+    keyword_uids: list[int] = field(default_factory=list)
+    clear_request: dict[int, list[str]] = field(default_factory=dict)
+    settled: list[int] = field(default_factory=list)
+    """UIDs tracked, adopted or skipped: no longer failures."""
+    tracked: int = 0
+
+
+def process_uids(
+    ctx: SyncContext, session: ImapSession, folder: WatchedFolder, uids: Sequence[int]
+) -> int:
+    """Look at new UIDs in ascending batches, advancing the position after each; returns how
+    many were tracked."""
+    tracked = 0
+    for start in range(0, len(uids), ctx.header_batch):
+        if ctx.stop_requested():
+            break
+        batch = list(uids[start : start + ctx.header_batch])
+        headers = session.fetch_headers(batch)
+        tracked += track_headers(ctx, session, folder, headers, advance_to=max(batch))
+    return tracked
+
+
+def track_headers(
+    ctx: SyncContext,
+    session: ImapSession,
+    folder: WatchedFolder,
+    headers: list[MessageHeaders],
+    *,
+    advance_to: int | None,
+    only: Callable[[MessageFacts], bool] | None = None,
+) -> int:
+    """Decide, track and record one batch; ``advance_to`` moves the position when given."""
+    assert folder.id is not None and folder.state.uidvalidity is not None
+    rules = FolderRules(folder.role, folder.tracked, folder.regarding)
+    with ctx.uow_factory() as uow:
+        facts, summaries = gather_facts(
+            uow,
+            ctx.user_id,
+            headers,
+            need_replies=needs_reply_facts(rules, ctx.options),
+            need_senders=ctx.options.incoming_tracking in ("crm_people", "email_enabled"),
+        )
+    decisions: dict[int, Decision] = {}
+    for uid, fact in facts.items():
+        if only is None or only(fact):
+            decisions[uid] = decide(fact, rules, ctx.options)
+    wanted = [uid for uid, d in decisions.items() if isinstance(d, Track)]
+    raws = session.fetch_raw(wanted) if wanted else {}
+    outcomes = _Outcomes()
+    for uid in sorted(decisions):
+        _apply(ctx, folder, uid, decisions[uid], facts[uid], summaries[uid], raws, outcomes)
+    _commit(ctx, folder, outcomes, advance_to)
+    _write_keywords(ctx, session, folder, outcomes)
+    return outcomes.tracked
+
+
+def _apply(
+    ctx: SyncContext,
+    folder: WatchedFolder,
+    uid: int,
+    decision: Decision,
+    fact: MessageFacts,
+    summary: HeaderSummary,
+    raws: dict[int, bytes],
+    out: _Outcomes,
+) -> None:
+    if isinstance(decision, Skip):
+        out.skips[decision.rule] += 1
+        out.settled.append(uid)
+        return
+    if isinstance(decision, Adopt):
+        out.mapped.append((uid, decision.activity_id, summary.message_id, Outcome.TRACKED))
+        out.keyword_uids.append(uid)
+        out.settled.append(uid)
+        return
+    raw = raws.get(uid)
+    if not raw:
+        out.skips[SKIP_EXPUNGED] += 1
+        out.settled.append(uid)
+        return
+    origin = f"imap:{folder.name}/{folder.state.uidvalidity}/{uid}"
+    request = TrackRequest(raw, ctx.user_email, decision.regarding, decision.source, origin)
+    try:
+        result = ctx.tracker.track(request)
+    except MessageQuarantined:
+        out.mapped.append((uid, None, summary.message_id, Outcome.QUARANTINED))
+        out.skips["quarantined"] += 1
+        out.settled.append(uid)
+        return
+    except LeaseLost:
+        raise
+    except Exception as error:  # the message's or the CRM's problem: list it, retry later
+        log.warning("tracking UID %s of %r failed: %s", uid, folder.name, error, exc_info=True)
+        out.failures.append(
+            FailedMessage(
+                folder.id or 0,
+                folder.state.uidvalidity or 0,
+                uid,
+                decision.source.value,
+                str(error) or type(error).__name__,
+                1,
+                ctx.now() + RETRY_DELAY,
+            )
+        )
+        return
+    out.tracked += 1
+    out.settled.append(uid)
+    out.mapped.append((uid, result.activity_id, summary.message_id, Outcome.TRACKED))
+    out.keyword_uids.append(uid)
+    if decision.source is TrackerSource.KEYWORD:
+        wanted = ctx.options.track_keyword.lower()
+        present = [k for k in fact.keywords if k.lower() == wanted]
+        if present:
+            out.clear_request[uid] = present
+
+
+def _commit(
+    ctx: SyncContext, folder: WatchedFolder, out: _Outcomes, advance_to: int | None
+) -> None:
+    assert folder.id is not None and folder.state.uidvalidity is not None
+    uidvalidity = folder.state.uidvalidity
+    now = ctx.now()
+    with ctx.uow_factory() as uow:
+        ctx.renew_lease(uow)
+        messages = uow.mailboxes.messages
+        for uid, activity_id, message_id, outcome in out.mapped:
+            messages.record(
+                ctx.mailbox_id, folder.id, uidvalidity, uid,
+                activity_id=activity_id, message_id=message_id, outcome=outcome, now=now,
+            )  # fmt: skip
+        for uid in out.settled:
+            messages.resolve_failure(folder.id, uidvalidity, uid)
+        for failure in out.failures:
+            messages.record_failure(ctx.mailbox_id, failure, now)
+        uow.mailboxes.add_skips(folder.id, out.skips)
+        if advance_to is not None and advance_to > folder.state.last_uid:
+            state = FolderSyncState(uidvalidity, advance_to, folder.state.highestmodseq)
+            uow.mailboxes.advance(folder.id, state)
+            folder.state = state
+        uow.commit()
+
+
+def _write_keywords(
+    ctx: SyncContext, session: ImapSession, folder: WatchedFolder, out: _Outcomes
+) -> None:
+    """STORE ``$Tracked`` (and clear the request keyword) after the commit, then note it."""
+    assert folder.id is not None and folder.state.uidvalidity is not None
+    if out.keyword_uids:
+        session.add_keywords(out.keyword_uids, [TRACKED_KEYWORD])
+    by_keyword: dict[str, list[int]] = {}
+    for uid, names in out.clear_request.items():
+        for name in names:
+            by_keyword.setdefault(name, []).append(uid)
+    for name, uids in by_keyword.items():
+        session.remove_keywords(uids, [name])
+    if out.keyword_uids:
+        with ctx.uow_factory() as uow:
+            uow.mailboxes.messages.mark_keyword_written(
+                folder.id, folder.state.uidvalidity, out.keyword_uids
+            )
+            uow.commit()

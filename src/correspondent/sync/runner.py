@@ -1,0 +1,153 @@
+"""Runs the sync of many mailboxes in one process: leases, threads, IDLE, back-off, shutdown.
+
+* **Leases.** A supervisor loop looks for enabled mailboxes that are due and whose lease is free
+  or expired, and claims each with one conditional UPDATE (``MailboxRepository.claim``). Every
+  committing transaction of a pass renews the lease and fails if another worker took it, so
+  two workers never commit sync state for the same mailbox; a worker that dies stops renewing,
+  and after ``lease_for`` another worker takes over.
+* **Threads.** One sync thread per claimed mailbox (at most ``max_mailboxes``) plus one IDLE
+  watcher per watched folder (at most ``max_watchers`` in the process; beyond that, folders are
+  polled with STATUS every ``poll_interval``). Sync functions are plain; only this module knows
+  about threads.
+* **Failures.** Authentication failures (and refused plain text, unreadable secrets) disable
+  the mailbox at once with an alert; anything else is transient: back off along
+  ``BackoffPolicy`` and disable after ``max_tries`` in a row. A failure ends only that
+  mailbox's thread; the others go on.
+* **Shutdown.** :meth:`SyncRunner.stop` (SIGTERM in the CLI) lets each pass finish its current
+  batch, closes IDLE sockets, releases the leases and returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from correspondent.domain.mailbox import BackoffPolicy
+from correspondent.services.mailbox_connect import MailboxConnector
+from correspondent.services.ports import UnitOfWorkFactory
+from correspondent.services.tracking import MessageTracker
+from correspondent.sync.mailbox_worker import MailboxWorker
+
+log = logging.getLogger(__name__)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def default_owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class RunnerConfig:
+    owner: str = field(default_factory=default_owner)
+    max_mailboxes: int = 500
+    max_watchers: int = 2000
+    lease_for: timedelta = timedelta(seconds=60)
+    poll_interval: float = 60.0
+    """Seconds between full passes when IDLE reports nothing."""
+    idle_timeout: float = 300.0
+    scan_interval: float = 2.0
+    """Seconds between looks for due mailboxes."""
+    use_idle: bool = True
+    header_batch: int = 200
+    backoff: BackoffPolicy = field(default_factory=BackoffPolicy)
+
+
+class SyncRunner:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        tracker: MessageTracker,
+        connector: MailboxConnector,
+        config: RunnerConfig | None = None,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.tracker = tracker
+        self.connector = connector
+        self.config = config or RunnerConfig()
+        self._stopping = threading.Event()
+        self._workers: dict[int, MailboxWorker] = {}
+        self._watcher_slots = threading.BoundedSemaphore(self.config.max_watchers)
+
+    @property
+    def owner(self) -> str:
+        return self.config.owner
+
+    def run(self) -> None:
+        """Sync until :meth:`stop` is called; blocks the calling thread."""
+        log.info("sync worker %s started", self.owner)
+        try:
+            while not self._stopping.is_set():
+                self.start_due()
+                self._stopping.wait(self.config.scan_interval)
+        finally:
+            self._shutdown()
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    def running(self) -> list[int]:
+        return [mid for mid, worker in self._workers.items() if worker.is_alive()]
+
+    def start_due(self) -> list[int]:
+        """Claim due mailboxes up to the capacity and start their threads; returns their ids."""
+        for mailbox_id in [mid for mid, w in self._workers.items() if not w.is_alive()]:
+            del self._workers[mailbox_id]
+        room = self.config.max_mailboxes - len(self._workers)
+        if room <= 0 or self._stopping.is_set():
+            return []
+        started: list[int] = []
+        now = _now()
+        with self.uow_factory() as uow:
+            due = uow.mailboxes.due(now, self.owner, room + len(self._workers))
+        for mailbox_id in due:
+            if mailbox_id in self._workers or len(started) >= room:
+                continue
+            with self.uow_factory() as uow:
+                claimed = uow.mailboxes.claim(
+                    mailbox_id, self.owner, now + self.config.lease_for, now
+                )
+                uow.commit()
+            if not claimed:
+                continue
+            worker = MailboxWorker(self, mailbox_id)
+            self._workers[mailbox_id] = worker
+            worker.start()
+            started.append(mailbox_id)
+        return started
+
+    def sync_once(self) -> None:
+        """Claim every due mailbox, run one pass each (in threads), and wait for them."""
+        for mailbox_id in self.start_due():
+            self._workers[mailbox_id].once = True
+        for worker in list(self._workers.values()):
+            worker.once = True
+            worker.wakeup.wake()
+            worker.join()
+        self._workers.clear()
+
+    def _shutdown(self) -> None:
+        for worker in self._workers.values():
+            worker.stop()
+        for worker in self._workers.values():
+            worker.join(timeout=30)
+        self._workers.clear()
+        log.info("sync worker %s stopped", self.owner)
+
+    # -- used by the mailbox workers -----------------------------------------------------------
+    @property
+    def stopping(self) -> threading.Event:
+        return self._stopping
+
+    def take_watcher_slot(self) -> bool:
+        return self._watcher_slots.acquire(blocking=False)
+
+    def give_watcher_slot(self) -> None:
+        self._watcher_slots.release()

@@ -1,0 +1,1 @@
+"""Mailbox sync against a real Dovecot, driven the way a mail client would."""
