@@ -127,19 +127,27 @@ class ListingRepository:
         limit: int = 50,
     ) -> list[ActivitySummary]:
         """Newest first (by id); ``related``: regarding or party is any of these records."""
-        query = sa.select(
-            activities.c.id,
-            activities.c.subject,
-            activities.c.direction,
-            activities.c.sent_at,
-            activities.c.status,
-            activities.c.owner_id,
-            activities.c.regarding_type,
-            activities.c.regarding_id,
-            activities.c.raw_size,
-        ).where(scope_clause("activity", scope))
+        source: sa.FromClause = activities
         if related:
-            query = query.where(_related(related))
+            # Drive the query from the (indexed, usually small) set of related ids instead of
+            # letting the planner walk the whole primary key backwards and filter every row.
+            candidates = _related_ids(related)
+            source = activities.join(candidates, candidates.c.id == activities.c.id)
+        query = (
+            sa.select(
+                activities.c.id,
+                activities.c.subject,
+                activities.c.direction,
+                activities.c.sent_at,
+                activities.c.status,
+                activities.c.owner_id,
+                activities.c.regarding_type,
+                activities.c.regarding_id,
+                activities.c.raw_size,
+            )
+            .select_from(source)
+            .where(scope_clause("activity", scope))
+        )
         if regarding is not None:
             query = query.where(
                 activities.c.regarding_type == regarding.type,
@@ -196,9 +204,23 @@ def _party_in(refs: Sequence[RecordRef]) -> ColumnElement[bool]:
     )
 
 
-def _related(refs: Sequence[RecordRef]) -> ColumnElement[bool]:
-    regarding = [
-        sa.and_(activities.c.regarding_type == type_name, activities.c.regarding_id.in_(ids))
-        for type_name, ids in _by_type(refs).items()
-    ]
-    return sa.or_(*regarding, _party_in(refs))
+def _related_ids(refs: Sequence[RecordRef]) -> sa.Subquery:
+    """Ids of activities regarding any of ``refs`` or having one of them as a party."""
+    grouped = _by_type(refs)
+    regarding = sa.select(activities.c.id.label("id")).where(
+        sa.or_(
+            *(
+                sa.and_(activities.c.regarding_type == t, activities.c.regarding_id.in_(ids))
+                for t, ids in grouped.items()
+            )
+        )
+    )
+    parties = sa.select(activity_parties.c.activity_id.label("id")).where(
+        sa.or_(
+            *(
+                sa.and_(activity_parties.c.record_type == t, activity_parties.c.record_id.in_(ids))
+                for t, ids in grouped.items()
+            )
+        )
+    )
+    return sa.union(regarding, parties).subquery("related")
