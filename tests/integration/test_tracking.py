@@ -180,3 +180,24 @@ def test_undecodable_text_is_replaced_visibly_and_noted(installation: Installati
     view = track(installation, raw, user.email)
     assert "\ufffd" in view["text_body"]
     assert any("decoded" in note for note in view["notifications"]), view["notifications"]
+
+
+def test_batch_tracking_reports_each_message_on_its_own(installation: Installation) -> None:
+    user = add_user(installation)
+    good = make_message(sender=address(), subject="one")
+    reply = make_message(sender=address(), subject="Re: one", in_reply_to=None)
+    requests = [
+        TrackRequest(good, user.email),
+        TrackRequest(b"\x00 garbage", user.email, origin="junk"),
+        TrackRequest(good, user.email),  # the same message again, within the batch
+        TrackRequest(reply, "nobody@example.com"),
+        TrackRequest(reply, user.email),
+    ]
+    outcomes = MessageTracker(installation.uow, installation.blobs).track_batch(requests)
+    assert isinstance(outcomes[0], tracking.TrackResult) and outcomes[0].created
+    assert isinstance(outcomes[1], MessageQuarantined)
+    assert isinstance(outcomes[2], tracking.TrackResult) and not outcomes[2].created
+    assert outcomes[2].activity_id == outcomes[0].activity_id
+    assert isinstance(outcomes[3], NotFound)
+    assert isinstance(outcomes[4], tracking.TrackResult) and outcomes[4].created
+    assert len(views.list_activities(installation.uow)) == 2

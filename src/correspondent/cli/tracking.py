@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.progress import Progress
@@ -22,11 +23,28 @@ from correspondent.domain.records import RecordRef
 from correspondent.services import tracking, views
 from correspondent.services.mail_import import MailboxFormat, count_messages, iter_mailbox
 from correspondent.services.quarantining import list_quarantine
-from correspondent.services.tracking import MessageTracker, TrackRequest
+from correspondent.services.tracking import MessageTracker, TrackRequest, TrackResult
 
 activity_app = typer.Typer(no_args_is_help=True, help="Email activities.")
 attachment_app = typer.Typer(no_args_is_help=True, help="Attachments of activities.")
 quarantine_app = typer.Typer(no_args_is_help=True, help="Messages that could not be tracked.")
+
+T = TypeVar("T")
+IMPORT_BATCH = 50
+"""Messages per transaction when importing: amortises commits, bounds memory."""
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of up to ``size`` items (itertools.batched arrives in Python 3.12)."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 UserOpt = Annotated[str, typer.Option("--user", help="The tracking user's email address.")]
@@ -103,23 +121,24 @@ def import_mail(
     errors: list[str] = []
     with Progress(disable=json_output) as progress:
         task = progress.add_task("Tracking", total=count_messages(format_, path))
-        for origin, raw in iter_mailbox(format_, path):
-            summary["messages"] += 1
-            try:
-                result = tracker.track(
-                    TrackRequest(raw, user, ref, TrackerSource.IMPORT, origin=origin)
-                )
-                summary["created" if result.created else "existing"] += 1
-            except tracking.MessageQuarantined as error:
-                summary["quarantined"] += 1
-                errors.append(f"{origin}: {error}")
-            except CorrespondentError as error:
-                # A problem with the user or the regarding record fails every message alike.
-                summary["failed"] += 1
-                errors.append(f"{origin}: {error}")
-                if summary["failed"] >= 3 and summary["created"] + summary["existing"] == 0:
-                    break
-            progress.advance(task)
+        for batch in batched(iter_mailbox(format_, path), IMPORT_BATCH):
+            requests = [
+                TrackRequest(raw, user, ref, TrackerSource.IMPORT, origin=origin)
+                for origin, raw in batch
+            ]
+            for request, outcome in zip(requests, tracker.track_batch(requests), strict=True):
+                summary["messages"] += 1
+                if isinstance(outcome, TrackResult):
+                    summary["created" if outcome.created else "existing"] += 1
+                elif isinstance(outcome, tracking.MessageQuarantined):
+                    summary["quarantined"] += 1
+                    errors.append(f"{request.origin}: {outcome}")
+                else:
+                    summary["failed"] += 1
+                    errors.append(f"{request.origin}: {outcome}")
+            progress.advance(task, len(batch))
+            if summary["failed"] and summary["created"] + summary["existing"] == 0:
+                break  # a problem with the user or the regarding record fails every message
     if json_output:
         print_json({**summary, "errors": errors})
     else:

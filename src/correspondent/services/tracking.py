@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -97,6 +98,31 @@ class _Prepared:
     raw_digest: str
 
 
+TrackOutcome = TrackResult | CorrespondentError
+
+
+class _TrackingContext:
+    """One transaction's view of the settings and users, read once however many messages."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.org = SettingValues(ORG_SETTINGS, uow.settings.org())
+        self._users: dict[str, User] = {}
+        self._options: dict[int, SettingValues] = {}
+
+    def user(self, email: str) -> User:
+        if email not in self._users:
+            self._users[email] = require_user(self.uow, email)
+        return self._users[email]
+
+    def options(self, user: User) -> SettingValues:
+        if user.id not in self._options:
+            self._options[user.id] = SettingValues(
+                PERSONAL_OPTIONS, self.uow.settings.personal(user.id)
+            )
+        return self._options[user.id]
+
+
 class MessageTracker:
     """Tracks raw messages for users; one instance serves many calls."""
 
@@ -105,64 +131,108 @@ class MessageTracker:
         self.blobs = blobs
 
     def track(self, request: TrackRequest) -> TrackResult:
+        """Track one message in its own transaction; raise MessageQuarantined for bad mail."""
         try:
             message = parse_message(request.raw)
         except MessageRejected as rejected:
-            item_id = quarantine_message(
-                self.uow_factory,
-                self.blobs,
-                request.raw,
-                reason=rejected.reason,
-                user_email=request.user_email,
-                origin=request.origin,
-            )
-            raise MessageQuarantined(item_id, rejected.reason) from rejected
+            raise self._quarantine(request, rejected) from rejected
+        return self._track_parsed(request, message)
+
+    def track_batch(self, requests: Sequence[TrackRequest]) -> list[TrackOutcome]:
+        """Track many messages in one transaction (imports, initial syncs).
+
+        Each outcome is a TrackResult or the error for that message (quarantined, unknown
+        user…); one message's problem does not stop the others. If another process stores one
+        of these messages concurrently, the batch is rolled back and tracked message by message.
+        """
+        outcomes: list[TrackOutcome | None] = [None] * len(requests)
+        parsed: list[tuple[int, TrackRequest, ParsedMessage]] = []
+        for index, request in enumerate(requests):
+            try:
+                parsed.append((index, request, parse_message(request.raw)))
+            except MessageRejected as rejected:
+                try:
+                    outcomes[index] = self._quarantine(request, rejected)
+                except CorrespondentError as error:
+                    outcomes[index] = error
         try:
-            return self._track_parsed(request, message)
+            with self.uow_factory() as uow:
+                context = _TrackingContext(uow)
+                for index, request, message in parsed:
+                    try:
+                        outcomes[index] = self._track_in(context, request, message)
+                    except DuplicateActivity:
+                        raise
+                    except CorrespondentError as error:
+                        outcomes[index] = error
+                uow.commit()
+        except DuplicateActivity:
+            for index, request, message in parsed:
+                try:
+                    outcomes[index] = self._track_parsed(request, message)
+                except CorrespondentError as error:
+                    outcomes[index] = error
+        return [outcome for outcome in outcomes if outcome is not None]
+
+    def _quarantine(self, request: TrackRequest, rejected: MessageRejected) -> MessageQuarantined:
+        item_id = quarantine_message(
+            self.uow_factory,
+            self.blobs,
+            request.raw,
+            reason=rejected.reason,
+            user_email=request.user_email,
+            origin=request.origin,
+        )
+        return MessageQuarantined(item_id, rejected.reason)
+
+    def _track_parsed(self, request: TrackRequest, message: ParsedMessage) -> TrackResult:
+        try:
+            with self.uow_factory() as uow:
+                result = self._track_in(_TrackingContext(uow), request, message)
+                uow.commit()
+                return result
         except DuplicateActivity as duplicate:
             # Another process stored the same message between our look-up and our insert;
             # the unique key refused ours, so this time the look-up finds theirs.
             with self.uow_factory() as uow:
                 user = require_user(uow, request.user_email)
-                result = self._add_tracker(uow, duplicate.identity_key, user, request)
-                if result is None:
+                again = self._add_tracker(uow, duplicate.identity_key, user, request)
+                if again is None:
                     raise
                 uow.commit()
-                return result
+                return again
 
-    def _track_parsed(self, request: TrackRequest, message: ParsedMessage) -> TrackResult:
-        with self.uow_factory() as uow:
-            user = require_user(uow, request.user_email)
-            org = SettingValues(ORG_SETTINGS, uow.settings.org())
-            if org["tracking.require_approved_email"] and not user.email_approved:
-                raise InvalidInput(
-                    f"The email address {user.email} is not approved yet; an "
-                    "administrator must approve it before its mail is tracked."
-                )
-            if request.regarding is not None:
-                require_record(uow, request.regarding)
-            direction = decide_direction([a.address for a in message.from_], user.email)
-            key = identity_key(
-                message.message_id,
-                direction,
-                request.raw,
-                split_by_direction=org["tracking.internal_as_two_activities"],
+    def _track_in(
+        self, context: _TrackingContext, request: TrackRequest, message: ParsedMessage
+    ) -> TrackResult:
+        """Track inside the caller's transaction (which the caller commits)."""
+        uow, org = context.uow, context.org
+        user = context.user(request.user_email)
+        if org["tracking.require_approved_email"] and not user.email_approved:
+            raise InvalidInput(
+                f"The email address {user.email} is not approved yet; an "
+                "administrator must approve it before its mail is tracked."
             )
-            existing = self._add_tracker(uow, key, user, request)
-            if existing is not None:
-                uow.commit()
-                return existing
-            if org["tracking.require_regarding"] and request.regarding is None:
-                raise InvalidInput(
-                    "This organisation requires a regarding record when tracking "
-                    "(--regarding TYPE:ID)."
-                )
-            prepared = self._prepare(message, request.raw, org)
-            activity = self._new_activity(uow, request, user, org, key, direction, prepared)
-            self._store_blobs(uow, request.raw, prepared)
-            activity_id = uow.activities.add(activity)
-            uow.commit()
-            return TrackResult(activity_id, created=True)
+        if request.regarding is not None:
+            require_record(uow, request.regarding)
+        direction = decide_direction([a.address for a in message.from_], user.email)
+        key = identity_key(
+            message.message_id,
+            direction,
+            request.raw,
+            split_by_direction=org["tracking.internal_as_two_activities"],
+        )
+        existing = self._add_tracker(uow, key, user, request)
+        if existing is not None:
+            return existing
+        if org["tracking.require_regarding"] and request.regarding is None:
+            raise InvalidInput(
+                "This organisation requires a regarding record when tracking (--regarding TYPE:ID)."
+            )
+        prepared = self._prepare(message, request.raw, org)
+        activity = self._new_activity(context, request, user, key, direction, prepared)
+        self._store_blobs(uow, request.raw, prepared)
+        return TrackResult(uow.activities.add(activity), created=True)
 
     @staticmethod
     def _add_tracker(
@@ -213,16 +283,15 @@ class MessageTracker:
 
     @staticmethod
     def _new_activity(
-        uow: UnitOfWork,
+        context: _TrackingContext,
         request: TrackRequest,
         user: User,
-        org: SettingValues,
         key: str,
         direction: Direction,
         prepared: _Prepared,
     ) -> EmailActivity:
         message = prepared.message
-        options = SettingValues(PERSONAL_OPTIONS, uow.settings.personal(user.id))
+        uow, org, options = context.uow, context.org, context.options(user)
         parties = resolve_message_parties(uow, message, user, org, options)
         correlation, inherited = correlate(uow, message, org, parties)
         now = datetime.now(UTC)
