@@ -273,7 +273,8 @@ local ids = {{{ids}}}
 {connection}
 wrk.headers["Authorization"] = "Bearer {token}"
 request = function()
-  return wrk.format("GET", "/api/v1/records/account/" .. ids[math.random(#ids)] .. "/timeline?limit=50")
+  local path = "/api/v1/records/account/" .. ids[math.random(#ids)] .. "/timeline?limit=50"
+  return wrk.format("GET", path)
 end
 """
 
