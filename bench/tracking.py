@@ -25,11 +25,12 @@ from correspondent.config import Settings
 from correspondent.demo.sample_mail import SampleMessage, generate_messages
 from correspondent.services import directory
 from correspondent.services.directory import RecordInput
-from correspondent.services.tracking import MessageTracker, TrackRequest
+from correspondent.services.tracking import MessageTracker, TrackRequest, TrackResult
 
 INTERNAL = "ourco.example"
 PEOPLE = [(f"User {i}", f"user{i}@{INTERNAL}") for i in range(8)] + [
-    (f"Contact {i}", f"contact{i}@customer{i % 12}.example") for i in range(60)]
+    (f"Contact {i}", f"contact{i}@customer{i % 12}.example") for i in range(60)
+]
 
 
 def bare_parse(corpus: list[SampleMessage]) -> float:
@@ -45,24 +46,42 @@ def prepare(inst: Installation) -> None:
         directory.add_user(inst.uow, email, name)
     for name, email in PEOPLE[8:]:
         first, last = name.split()
-        directory.add_record(inst.uow, RecordInput(
-            "contact", {"first_name": first, "last_name": last, "email": email},
-            PEOPLE[0][1]))
+        directory.add_record(
+            inst.uow,
+            RecordInput(
+                "contact", {"first_name": first, "last_name": last, "email": email}, PEOPLE[0][1]
+            ),
+        )
 
 
-def track_all(inst: Installation, corpus: list[SampleMessage]) -> float:
-    tracker = MessageTracker(inst.uow, inst.blobs)
+def requests_for(corpus: list[SampleMessage]) -> list[TrackRequest]:
     users = [email for _, email in PEOPLE[:8]]
-    started = time.perf_counter()
+    requests = []
     for sample in corpus:
         head = sample.raw[:2000]
         user = next((u for u in users if u.encode() in head), users[0])
-        tracker.track(TrackRequest(sample.raw, user))
+        requests.append(TrackRequest(sample.raw, user))
+    return requests
+
+
+def track_all(inst: Installation, corpus: list[SampleMessage], batch: int = 1) -> float:
+    """Track the corpus one message per transaction (batch=1) or ``batch`` per transaction."""
+    tracker = MessageTracker(inst.uow, inst.blobs)
+    requests = requests_for(corpus)
+    started = time.perf_counter()
+    if batch == 1:
+        for request in requests:
+            tracker.track(request)
+    else:
+        for start in range(0, len(requests), batch):
+            outcomes = tracker.track_batch(requests[start : start + batch])
+            assert all(isinstance(o, TrackResult) for o in outcomes)
     return time.perf_counter() - started
 
 
-def run_backend(label: str, url: str, corpus: list[SampleMessage], bare: float,
-                profile: bool) -> None:
+def run_backend(
+    label: str, url: str, corpus: list[SampleMessage], bare: float, profile: bool, batch: int = 1
+) -> None:
     data_dir = WORK / f"tracking-{label}"
     shutil.rmtree(data_dir, ignore_errors=True)
     inst = build(Settings(data_dir=data_dir, database_url=url))
@@ -70,12 +89,15 @@ def run_backend(label: str, url: str, corpus: list[SampleMessage], bare: float,
     profiler = cProfile.Profile() if profile else None
     if profiler:
         profiler.enable()
-    elapsed = track_all(inst, corpus)
+    elapsed = track_all(inst, corpus, batch)
     if profiler:
         profiler.disable()
     inst.close()
-    print(f"  {label:<10} {elapsed:6.1f} s  {len(corpus) / elapsed:7.0f} msg/s  "
-          f"{elapsed / bare:4.2f}x the bare parse")
+    mode = "one per transaction" if batch == 1 else f"batches of {batch}"
+    print(
+        f"  {label:<10} {mode:<20} {elapsed:6.1f} s  {len(corpus) / elapsed:7.0f} msg/s  "
+        f"{elapsed / bare:4.2f}x the bare parse"
+    )
     if profiler:
         stats = pstats.Stats(profiler)
         stages = {
@@ -102,16 +124,27 @@ def main() -> None:
     args = parser.parse_args()
     corpus = list(generate_messages(args.count, seed=1, people=PEOPLE, internal_domain=INTERNAL))
     size = sum(len(s.raw) for s in corpus)
-    print(f"Tracking throughput: {len(corpus):,} messages, {size / 1e6:.0f} MB, average "
-          f"{size / len(corpus) / 1000:.1f} KB ({machine()})")
+    print(
+        f"Tracking throughput: {len(corpus):,} messages, {size / 1e6:.0f} MB, average "
+        f"{size / len(corpus) / 1000:.1f} KB ({machine()})"
+    )
     bare = bare_parse(corpus)
-    print(f"  bare parse {bare:6.1f} s  {len(corpus) / bare:7.0f} msg/s  "
-          "(BytesParser, policy.default)")
-    run_backend("SQLite", f"sqlite:///{sqlite_path('tracking.sqlite3')}", corpus, bare,
-                args.profile)
-    if not args.skip_postgres:
-        with postgres_database("correspondent_bench_tracking") as url:
-            run_backend("PostgreSQL", url, corpus, bare, args.profile)
+    print(
+        f"  bare parse {'':<20} {bare:6.1f} s  {len(corpus) / bare:7.0f} msg/s  "
+        "(BytesParser, policy.default)"
+    )
+    for batch in (1, 50):
+        run_backend(
+            "SQLite",
+            f"sqlite:///{sqlite_path('tracking.sqlite3')}",
+            corpus,
+            bare,
+            args.profile,
+            batch,
+        )
+        if not args.skip_postgres:
+            with postgres_database("correspondent_bench_tracking") as url:
+                run_backend("PostgreSQL", url, corpus, bare, args.profile, batch)
 
 
 if __name__ == "__main__":

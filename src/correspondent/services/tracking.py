@@ -157,6 +157,7 @@ class MessageTracker:
                     outcomes[index] = error
         try:
             with self.uow_factory() as uow:
+                uow.activities.defer_children = True  # one insert per child table per batch
                 context = _TrackingContext(uow)
                 for index, request, message in parsed:
                     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,8 +41,33 @@ def _ref(type_name: str | None, ref_id: int | None) -> RecordRef | None:
 
 
 class ActivityRepository:
+    """Activities and their children.
+
+    With ``defer_children`` (batch tracking), the rows of parties, attachments, trackers and
+    notifications are queued and written with one statement per table at ``flush()``, which
+    the unit of work calls before committing, and every method that reads or changes child rows
+    calls first. Only the activity row itself is written at once: its id is needed at once.
+    """
+
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.defer_children = False
+        self._pending: dict[sa.Table, list[dict[str, Any]]] = {
+            table: []
+            for table in (
+                activity_parties,
+                activity_attachments,
+                activity_trackers,
+                activity_notifications,
+            )
+        }
+
+    def flush(self) -> None:
+        """Write queued child rows."""
+        for table, rows in self._pending.items():
+            if rows:
+                self.conn.execute(sa.insert(table), rows)
+                rows.clear()
 
     def id_for_identity(self, key: str) -> int | None:
         return self.conn.execute(
@@ -87,75 +111,54 @@ class ActivityRepository:
                 raise DuplicateActivity(activity.identity_key) from error
             raise
         activity.id = new_id
-        if activity.parties:
-            self.conn.execute(
-                sa.insert(activity_parties),
-                [
-                    {
-                        "activity_id": new_id,
-                        "role": p.role.value,
-                        "address": p.address,
-                        "display_name": p.display_name[:400],
-                        "record_type": p.record.type if p.record else None,
-                        "record_id": p.record.id if p.record else None,
-                        "method": p.method.value,
-                    }
-                    for p in activity.parties
-                ],
-            )
-        if activity.attachments:
-            ids = (
-                self.conn.execute(
-                    sa.insert(activity_attachments).returning(
-                        activity_attachments.c.id, sort_by_parameter_order=True
-                    ),
-                    [
-                        {
-                            "activity_id": new_id,
-                            "filename": a.filename,
-                            "content_type": a.content_type,
-                            "size": a.size,
-                            "status": a.status.value,
-                            "reason": a.reason,
-                            "blob_hash": a.blob_hash,
-                            "content_id": a.content_id,
-                            "inline": a.inline,
-                        }
-                        for a in activity.attachments
-                    ],
-                )
-                .scalars()
-                .all()
-            )
-            activity.attachments = [
-                replace(a, id=i) for a, i in zip(activity.attachments, ids, strict=True)
-            ]
-        if activity.trackers:
-            self.conn.execute(
-                sa.insert(activity_trackers),
-                [
-                    {
-                        "activity_id": new_id,
-                        "user_id": t.user_id,
-                        "source": t.source.value,
-                        "tracked_at": t.tracked_at,
-                    }
-                    for t in activity.trackers
-                ],
-            )
-        if activity.notifications:
-            now = datetime.now(UTC)
-            self.conn.execute(
-                sa.insert(activity_notifications),
-                [
-                    {"activity_id": new_id, "text": text, "created_at": now}
-                    for text in activity.notifications
-                ],
-            )
+        now = datetime.now(UTC)
+        pending = self._pending
+        pending[activity_parties].extend(
+            {
+                "activity_id": new_id,
+                "role": p.role.value,
+                "address": p.address,
+                "display_name": p.display_name[:400],
+                "record_type": p.record.type if p.record else None,
+                "record_id": p.record.id if p.record else None,
+                "method": p.method.value,
+            }
+            for p in activity.parties
+        )
+        pending[activity_attachments].extend(
+            {
+                "activity_id": new_id,
+                "filename": a.filename,
+                "content_type": a.content_type,
+                "size": a.size,
+                "status": a.status.value,
+                "reason": a.reason,
+                "blob_hash": a.blob_hash,
+                "content_id": a.content_id,
+                "inline": a.inline,
+            }
+            for a in activity.attachments
+        )
+        pending[activity_trackers].extend(
+            {
+                "activity_id": new_id,
+                "user_id": t.user_id,
+                "source": t.source.value,
+                "tracked_at": t.tracked_at,
+            }
+            for t in activity.trackers
+        )
+        pending[activity_notifications].extend(
+            {"activity_id": new_id, "text": text, "created_at": now}
+            for text in activity.notifications
+        )
+        if not self.defer_children:
+            self.flush()
         return new_id
 
     def add_tracker(self, activity_id: int, tracker: Tracker) -> bool:
         """Add a tracker unless the same user already tracks it from the same source."""
+        self.flush()
         return insert_ignoring_duplicates(
             self.conn,
             activity_trackers,
@@ -169,6 +172,7 @@ class ActivityRepository:
         )
 
     def remove_trackers(self, activity_id: int, user_id: int) -> int:
+        self.flush()
         result = self.conn.execute(
             sa.delete(activity_trackers).where(
                 activity_trackers.c.activity_id == activity_id,
@@ -178,6 +182,7 @@ class ActivityRepository:
         return int(result.rowcount)
 
     def add_notification(self, activity_id: int, text: str) -> None:
+        self.flush()
         self.conn.execute(
             sa.insert(activity_notifications).values(
                 activity_id=activity_id, text=text, created_at=datetime.now(UTC)
@@ -196,6 +201,7 @@ class ActivityRepository:
         )
 
     def mark_attachment_removed(self, attachment_id: int, reason: str) -> None:
+        self.flush()
         self.conn.execute(
             sa.update(activity_attachments)
             .where(activity_attachments.c.id == attachment_id)
@@ -203,6 +209,7 @@ class ActivityRepository:
         )
 
     def delete(self, activity_id: int) -> None:
+        self.flush()
         for child in (
             activity_parties,
             activity_attachments,
@@ -218,6 +225,7 @@ class ActivityRepository:
         self.conn.execute(sa.delete(activities).where(activities.c.id == activity_id))
 
     def get(self, activity_id: int) -> EmailActivity | None:
+        self.flush()
         row = self.conn.execute(sa.select(activities).where(activities.c.id == activity_id)).first()
         if row is None:
             return None
@@ -233,6 +241,7 @@ class ActivityRepository:
         owner_id: int | None = None,
         limit: int = 200,
     ) -> list[int]:
+        self.flush()
         query = sa.select(activities.c.id)
         if regarding:
             query = query.where(
@@ -254,6 +263,7 @@ class ActivityRepository:
         return list(self.conn.execute(query).scalars())
 
     def trackers_of(self, activity_id: int) -> list[Tracker]:
+        self.flush()
         rows = self.conn.execute(
             sa.select(activity_trackers).where(activity_trackers.c.activity_id == activity_id)
         )
@@ -287,6 +297,7 @@ class ActivityRepository:
     def smart_match_candidates(
         self, normalised_subject: str, since: datetime, until: datetime
     ) -> list[tuple[int, RecordRef | None, set[str]]]:
+        self.flush()
         rows = list(
             self.conn.execute(
                 sa.select(activities.c.id, activities.c.regarding_type, activities.c.regarding_id)

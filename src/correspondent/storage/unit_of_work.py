@@ -69,6 +69,7 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         assert self._tx is not None, "commit() outside 'with'"
+        self.activities.flush()
         self._tx.commit()
 
     def rollback(self) -> None:
