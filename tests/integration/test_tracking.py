@@ -201,3 +201,27 @@ def test_batch_tracking_reports_each_message_on_its_own(installation: Installati
     assert isinstance(outcomes[3], NotFound)
     assert isinstance(outcomes[4], tracking.TrackResult) and outcomes[4].created
     assert len(views.list_activities(installation.uow)) == 2
+
+
+def test_a_batch_sees_what_it_added_itself(installation: Installation) -> None:
+    user = add_user(installation)
+    configuration.set_personal_option(installation.uow, user.email, "auto_create", "contact")
+    stranger = address("new")
+    account = add_record(installation, "account", user, name="Initech")
+    original = make_message(sender=stranger, to=[user.email], message_id="<first@batch>")
+    reply = make_message(sender=user.email, to=[stranger], in_reply_to="<first@batch>")
+    tracker = MessageTracker(installation.uow, installation.blobs)
+    first, second = tracker.track_batch(
+        [
+            TrackRequest(original, user.email, RecordRef("account", account)),
+            TrackRequest(reply, user.email),
+        ]
+    )
+    assert isinstance(first, tracking.TrackResult) and isinstance(second, tracking.TrackResult)
+    view = views.show_activity(installation.uow, second.activity_id)
+    assert view["correlation"] == {"method": "in_reply_to", "parent_id": first.activity_id}
+    assert view["regarding"]["id"] == account
+    sender = views.show_activity(installation.uow, first.activity_id)["parties"][0]
+    recipient = next(p for p in view["parties"] if p["role"] == "to")
+    assert sender["resolution"] == "auto_created"
+    assert recipient["record"] == sender["record"]  # created once, found by the second message

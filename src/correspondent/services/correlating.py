@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Protocol
+
 from correspondent.domain.activity import Correlation, CorrelationMethod, Party
 from correspondent.domain.correlation import (
     SMART_MATCH_WINDOW,
@@ -15,14 +18,23 @@ from correspondent.mail.message import ParsedMessage
 from correspondent.services.ports import UnitOfWork
 
 
+class MessageIdLookup(Protocol):
+    uow: UnitOfWork
+
+    def activities_by_message_ids(
+        self, message_ids: Iterable[str]
+    ) -> dict[str, tuple[int, RecordRef | None]]: ...
+
+
 def correlate(
-    uow: UnitOfWork, message: ParsedMessage, org: SettingValues, parties: list[Party]
+    lookup: MessageIdLookup, message: ParsedMessage, org: SettingValues, parties: list[Party]
 ) -> tuple[Correlation | None, RecordRef | None]:
     """The parent activity and method, and the regarding record a reply inherits."""
     if not org["correlation.enabled"]:
         return None, None
     wanted = ([message.in_reply_to] if message.in_reply_to else []) + list(message.references)
-    found = uow.activities.by_message_ids(wanted) if wanted else {}
+    found = lookup.activities_by_message_ids(wanted) if wanted else {}
+    uow = lookup.uow
     if message.in_reply_to in found:
         parent_id, regarding = found[message.in_reply_to]
         return Correlation(parent_id, CorrelationMethod.IN_REPLY_TO), regarding

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from typing import Protocol
 
 from correspondent.domain.activity import Party, PartyRole, ResolutionMethod
 from correspondent.domain.records import Record
-from correspondent.domain.resolution import AddressToResolve, ResolutionRules, resolve_parties
+from correspondent.domain.resolution import (
+    AddressToResolve,
+    Candidate,
+    ResolutionRules,
+    resolve_parties,
+)
 from correspondent.domain.settings import SettingValues
 from correspondent.domain.users import User
 from correspondent.mail.message import MailAddress, ParsedMessage
@@ -27,8 +34,18 @@ def addresses_of(message: ParsedMessage) -> list[AddressToResolve]:
     return items
 
 
+class CandidateSource(Protocol):
+    """Where resolution gets the records behind addresses (a transaction's cache)."""
+
+    uow: UnitOfWork
+
+    def candidates(self, addresses: Iterable[str]) -> Mapping[str, list[Candidate]]: ...
+
+    def forget_candidates(self, address: str) -> None: ...
+
+
 def resolve_message_parties(
-    uow: UnitOfWork,
+    source: CandidateSource,
     message: ParsedMessage,
     user: User,
     org: SettingValues,
@@ -40,7 +57,7 @@ def resolve_message_parties(
         recipients_unresolved_on_multiple=org["resolution.recipients_unresolved_on_multiple"],
         match_inactive=org["resolution.match_inactive"],
     )
-    candidates = uow.directory.candidates(item.address for item in items)
+    candidates = source.candidates(item.address for item in items)
     parties = resolve_parties(items, candidates, tracking_user_id=user.id, rules=rules)
     create_as = options["auto_create"]
     if create_as == "none":
@@ -50,7 +67,8 @@ def resolve_message_parties(
     for party in parties:
         if party.method is ResolutionMethod.NO_MATCH and party.address != user.email:
             if party.address not in created:
-                record = _create_for(uow, create_as, party, user)
+                record = _create_for(source.uow, create_as, party, user)
+                source.forget_candidates(party.address)
                 created[party.address] = Party(
                     party.role,
                     party.address,

@@ -18,13 +18,11 @@ from correspondent.domain.activity import (
     ActivityAttachment,
     ActivityStatus,
     AttachmentState,
-    Direction,
     EmailActivity,
     Tracker,
     TrackerSource,
     content_digest,
     decide_direction,
-    identity_key,
 )
 from correspondent.domain.attachments import AttachmentPolicy
 from correspondent.domain.correlation import normalise_subject
@@ -36,7 +34,7 @@ from correspondent.domain.errors import (
     NotFound,
 )
 from correspondent.domain.records import RecordRef
-from correspondent.domain.settings import ORG_SETTINGS, PERSONAL_OPTIONS, SettingValues
+from correspondent.domain.settings import SettingValues
 from correspondent.domain.users import User
 from correspondent.mail.message import ParsedMessage
 from correspondent.mail.parse import parse_message
@@ -48,6 +46,7 @@ from correspondent.services.directory import require_record, require_user
 from correspondent.services.parties import resolve_message_parties
 from correspondent.services.ports import BlobStore, UnitOfWork, UnitOfWorkFactory
 from correspondent.services.quarantining import quarantine_message
+from correspondent.services.tracking_context import TrackingContext
 
 
 @functools.lru_cache(maxsize=8)
@@ -101,28 +100,6 @@ class _Prepared:
 TrackOutcome = TrackResult | CorrespondentError
 
 
-class _TrackingContext:
-    """One transaction's view of the settings and users, read once however many messages."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self.uow = uow
-        self.org = SettingValues(ORG_SETTINGS, uow.settings.org())
-        self._users: dict[str, User] = {}
-        self._options: dict[int, SettingValues] = {}
-
-    def user(self, email: str) -> User:
-        if email not in self._users:
-            self._users[email] = require_user(self.uow, email)
-        return self._users[email]
-
-    def options(self, user: User) -> SettingValues:
-        if user.id not in self._options:
-            self._options[user.id] = SettingValues(
-                PERSONAL_OPTIONS, self.uow.settings.personal(user.id)
-            )
-        return self._options[user.id]
-
-
 class MessageTracker:
     """Tracks raw messages for users; one instance serves many calls."""
 
@@ -158,7 +135,8 @@ class MessageTracker:
         try:
             with self.uow_factory() as uow:
                 uow.activities.defer_children = True  # one insert per child table per batch
-                context = _TrackingContext(uow)
+                context = TrackingContext(uow)
+                context.prefetch([(r.user_email, m, r.raw) for _, r, m in parsed])
                 for index, request, message in parsed:
                     try:
                         outcomes[index] = self._track_in(context, request, message)
@@ -189,22 +167,23 @@ class MessageTracker:
     def _track_parsed(self, request: TrackRequest, message: ParsedMessage) -> TrackResult:
         try:
             with self.uow_factory() as uow:
-                result = self._track_in(_TrackingContext(uow), request, message)
+                result = self._track_in(TrackingContext(uow), request, message)
                 uow.commit()
                 return result
         except DuplicateActivity as duplicate:
             # Another process stored the same message between our look-up and our insert;
             # the unique key refused ours, so this time the look-up finds theirs.
             with self.uow_factory() as uow:
-                user = require_user(uow, request.user_email)
-                again = self._add_tracker(uow, duplicate.identity_key, user, request)
+                context = TrackingContext(uow)
+                user = context.user(request.user_email)
+                again = self._add_tracker(context, duplicate.identity_key, user, request)
                 if again is None:
                     raise
                 uow.commit()
                 return again
 
     def _track_in(
-        self, context: _TrackingContext, request: TrackRequest, message: ParsedMessage
+        self, context: TrackingContext, request: TrackRequest, message: ParsedMessage
     ) -> TrackResult:
         """Track inside the caller's transaction (which the caller commits)."""
         uow, org = context.uow, context.org
@@ -216,14 +195,8 @@ class MessageTracker:
             )
         if request.regarding is not None:
             require_record(uow, request.regarding)
-        direction = decide_direction([a.address for a in message.from_], user.email)
-        key = identity_key(
-            message.message_id,
-            direction,
-            request.raw,
-            split_by_direction=org["tracking.internal_as_two_activities"],
-        )
-        existing = self._add_tracker(uow, key, user, request)
+        key = context.identity_key(user, message, request.raw)
+        existing = self._add_tracker(context, key, user, request)
         if existing is not None:
             return existing
         if org["tracking.require_regarding"] and request.regarding is None:
@@ -231,15 +204,18 @@ class MessageTracker:
                 "This organisation requires a regarding record when tracking (--regarding TYPE:ID)."
             )
         prepared = self._prepare(message, request.raw, org)
-        activity = self._new_activity(context, request, user, key, direction, prepared)
+        activity = self._new_activity(context, request, user, key, prepared)
         self._store_blobs(uow, request.raw, prepared)
-        return TrackResult(uow.activities.add(activity), created=True)
+        activity_id = uow.activities.add(activity)
+        context.remember_activity(key, activity_id, message.message_id, activity.regarding)
+        return TrackResult(activity_id, created=True)
 
     @staticmethod
     def _add_tracker(
-        uow: UnitOfWork, key: str, user: User, request: TrackRequest
+        context: TrackingContext, key: str, user: User, request: TrackRequest
     ) -> TrackResult | None:
-        activity_id = uow.activities.id_for_identity(key)
+        uow = context.uow
+        activity_id = context.identity(key)
         if activity_id is None:
             return None
         uow.activities.add_tracker(activity_id, Tracker(user.id, request.source, datetime.now(UTC)))
@@ -284,23 +260,22 @@ class MessageTracker:
 
     @staticmethod
     def _new_activity(
-        context: _TrackingContext,
+        context: TrackingContext,
         request: TrackRequest,
         user: User,
         key: str,
-        direction: Direction,
         prepared: _Prepared,
     ) -> EmailActivity:
         message = prepared.message
-        uow, org, options = context.uow, context.org, context.options(user)
-        parties = resolve_message_parties(uow, message, user, org, options)
-        correlation, inherited = correlate(uow, message, org, parties)
+        org, options = context.org, context.options(user)
+        parties = resolve_message_parties(context, message, user, org, options)
+        correlation, inherited = correlate(context, message, org, parties)
         now = datetime.now(UTC)
         return EmailActivity(
             id=None,
             identity_key=key,
             message_id=message.message_id,
-            direction=direction,
+            direction=decide_direction([a.address for a in message.from_], user.email),
             subject=message.subject,
             normalised_subject=normalise_subject(message.subject, org["correlation.token_prefix"]),
             sent_at=message.sent_at,

@@ -74,6 +74,16 @@ class ActivityRepository:
             sa.select(activities.c.id).where(activities.c.identity_key == key)
         ).scalar_one_or_none()
 
+    def ids_for_identities(self, keys: Sequence[str]) -> dict[str, int]:
+        if not keys:
+            return {}
+        rows = self.conn.execute(
+            sa.select(activities.c.identity_key, activities.c.id).where(
+                activities.c.identity_key.in_(sorted(set(keys)))
+            )
+        )
+        return {r.identity_key: r.id for r in rows}
+
     def add(self, activity: EmailActivity) -> int:
         """Insert the activity and its children; raise DuplicateActivity on a key clash."""
         now = activity.created_at
