@@ -2,14 +2,15 @@
 
 Run on demand (never as a test):
 
-    uv run python -m bench.api_load [--activities 100000] [--duration 20]
+    uv run python -m bench.api_load [--activities 100000] [--duration 20] [--connections 1,4,8]
 
 It (re)creates the PostgreSQL database ``correspondent_bench_api`` on 127.0.0.1:5432 (user
 postgres, trust auth), seeds users, accounts, contacts and N activities with bulk INSERTs (not
-through the tracking pipeline, which would take far longer), starts uvicorn with two workers on
-127.0.0.1, and drives it with ``wrk`` (Debian package ``wrk``) using Lua scripts that vary the
-account of each timeline read and make every tracked message unique. p50/p95/p99 and requests
-per second come from wrk's own latency histogram.
+through the tracking pipeline, which would take far longer), starts two uvicorn workers on
+127.0.0.1 through ``correspondent.api.server`` (so connections get ``TCP_NODELAY``), and drives
+them with ``wrk`` (Debian package ``wrk``) over keep-alive connections, once per connection
+count, using Lua scripts that vary the account of each timeline read and make every tracked
+message unique. p50/p95/p99 and requests per second come from wrk's own latency histogram.
 """
 
 from __future__ import annotations
@@ -215,12 +216,17 @@ def _record(
 
 
 def start_server(url: str, data_dir: Path) -> subprocess.Popen[bytes]:
+    """Two uvicorn workers behind ``correspondent.api.server`` (not ``uvicorn --workers``).
+
+    ``uvicorn --workers 2`` binds a listener whose connections never get ``TCP_NODELAY``, which
+    adds about 40 ms to every keep-alive request after the first (see that module).
+    """
     env = {**os.environ, "CORRESPONDENT_DATABASE_URL": url, "CORRESPONDENT_DATA_DIR": str(data_dir)}
     server = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "uvicorn",
+            "correspondent.api.server",
             "--factory",
             "bench.api_server:app",
             "--host",
@@ -251,7 +257,7 @@ def run_wrk(script: str, path: str, duration: int, connections: int) -> str:
     out = subprocess.run(
         [
             "wrk",
-            "-t2",
+            f"-t{min(2, connections)}",
             f"-c{connections}",
             f"-d{duration}s",
             "-s",
@@ -265,12 +271,10 @@ def run_wrk(script: str, path: str, duration: int, connections: int) -> str:
     return next(line for line in out.splitlines() if line.startswith("RESULT"))
 
 
-def timeline_script(token: str, account_ids: list[int], close: bool = False) -> str:
+def timeline_script(token: str, account_ids: list[int]) -> str:
     ids = ",".join(str(i) for i in account_ids)
-    connection = 'wrk.headers["Connection"] = "close"' if close else ""
     return f"""
 local ids = {{{ids}}}
-{connection}
 wrk.headers["Authorization"] = "Bearer {token}"
 request = function()
   local path = "/api/v1/records/account/" .. ids[math.random(#ids)] .. "/timeline?limit=50"
@@ -301,7 +305,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--activities", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=20)
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--connections",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[1, 4, 8],
+        help="comma-separated keep-alive connection counts, one wrk run each (default 1,4,8)",
+    )
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="bench-api-"))
     url = recreate_database()
@@ -312,16 +321,14 @@ def main() -> None:
     )
     server = start_server(url, data_dir)
     try:
-        print(
-            "timeline  ",
-            run_wrk(timeline_script(token, account_ids), "/", args.duration, args.connections),
-            flush=True,
+        runs = (
+            ("timeline  ", timeline_script(token, account_ids), "/"),
+            ("POST track", track_script(token), "/api/v1/track"),
         )
-        print(
-            "POST track",
-            run_wrk(track_script(token), "/api/v1/track", args.duration, args.connections),
-            flush=True,
-        )
+        for label, script, path in runs:
+            for connections in args.connections:
+                result = run_wrk(script, path, args.duration, connections)
+                print(f"{label} c={connections}", result, flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
