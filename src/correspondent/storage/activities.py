@@ -7,25 +7,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from correspondent.domain.activity import (
-    ActivityAttachment,
-    ActivityStatus,
     AttachmentState,
-    Correlation,
-    CorrelationMethod,
-    Direction,
     EmailActivity,
-    Party,
-    PartyRole,
-    ResolutionMethod,
     Tracker,
     TrackerSource,
 )
 from correspondent.domain.errors import DuplicateActivity
 from correspondent.domain.records import RecordRef
+from correspondent.storage.activity_rows import activity_from_row, load_children, ref_or_none
 from correspondent.storage.sql import insert_ignoring_duplicates
 from correspondent.storage.tables import (
     activities,
@@ -34,10 +27,6 @@ from correspondent.storage.tables import (
     activity_parties,
     activity_trackers,
 )
-
-
-def _ref(type_name: str | None, ref_id: int | None) -> RecordRef | None:
-    return RecordRef(type_name, ref_id) if type_name and ref_id is not None else None
 
 
 class ActivityRepository:
@@ -239,8 +228,8 @@ class ActivityRepository:
         row = self.conn.execute(sa.select(activities).where(activities.c.id == activity_id)).first()
         if row is None:
             return None
-        activity = self._activity(row)
-        self._load_children([activity])
+        activity = activity_from_row(row)
+        load_children(self.conn, [activity])
         return activity
 
     def list_ids(
@@ -294,7 +283,7 @@ class ActivityRepository:
             .where(activities.c.message_id.in_(list(set(message_ids))))
             .order_by(activities.c.id.desc())
         )
-        return {r.message_id: (r.id, _ref(r.regarding_type, r.regarding_id)) for r in rows}
+        return {r.message_id: (r.id, ref_or_none(r.regarding_type, r.regarding_id)) for r in rows}
 
     def regarding_of(self, activity_id: int) -> tuple[bool, RecordRef | None]:
         row = self.conn.execute(
@@ -302,7 +291,7 @@ class ActivityRepository:
                 activities.c.id == activity_id
             )
         ).first()
-        return (row is not None, _ref(row.regarding_type, row.regarding_id) if row else None)
+        return (row is not None, ref_or_none(row.regarding_type, row.regarding_id) if row else None)
 
     def smart_match_candidates(
         self, normalised_subject: str, since: datetime, until: datetime
@@ -329,80 +318,6 @@ class ActivityRepository:
             )
         ):
             participants[p.activity_id].add(p.address)
-        return [(r.id, _ref(r.regarding_type, r.regarding_id), participants[r.id]) for r in rows]
-
-    # -- loading ----------------------------------------------------------------------------
-    def _activity(self, row: Row[Any]) -> EmailActivity:
-        correlation = None
-        if row.parent_id is not None and row.correlation_method:
-            correlation = Correlation(row.parent_id, CorrelationMethod(row.correlation_method))
-        return EmailActivity(
-            id=row.id,
-            identity_key=row.identity_key,
-            message_id=row.message_id,
-            direction=Direction(row.direction),
-            subject=row.subject,
-            normalised_subject=row.normalised_subject,
-            sent_at=row.sent_at,
-            in_reply_to=row.in_reply_to,
-            references=tuple(row.references or ()),
-            html_body=row.html_body,
-            text_body=row.text_body,
-            raw_blob_hash=row.raw_blob_hash,
-            raw_size=row.raw_size,
-            owner_id=row.owner_id,
-            regarding=_ref(row.regarding_type, row.regarding_id),
-            status=ActivityStatus(row.status),
-            correlation=correlation,
-            created_at=row.created_at,
-        )
-
-    def _load_children(self, items: list[EmailActivity]) -> None:
-        by_id = {a.id: a for a in items}
-        ids = list(by_id)
-        for p in self.conn.execute(
-            sa.select(activity_parties)
-            .where(activity_parties.c.activity_id.in_(ids))
-            .order_by(activity_parties.c.id)
-        ):
-            by_id[p.activity_id].parties.append(
-                Party(
-                    PartyRole(p.role),
-                    p.address,
-                    p.display_name,
-                    _ref(p.record_type, p.record_id),
-                    ResolutionMethod(p.method),
-                )
-            )
-        for a in self.conn.execute(
-            sa.select(activity_attachments)
-            .where(activity_attachments.c.activity_id.in_(ids))
-            .order_by(activity_attachments.c.id)
-        ):
-            by_id[a.activity_id].attachments.append(
-                ActivityAttachment(
-                    a.id,
-                    a.filename,
-                    a.content_type,
-                    a.size,
-                    AttachmentState(a.status),
-                    a.reason,
-                    a.blob_hash,
-                    a.content_id,
-                    a.inline,
-                )
-            )
-        for t in self.conn.execute(
-            sa.select(activity_trackers)
-            .where(activity_trackers.c.activity_id.in_(ids))
-            .order_by(activity_trackers.c.id)
-        ):
-            by_id[t.activity_id].trackers.append(
-                Tracker(t.user_id, TrackerSource(t.source), t.tracked_at)
-            )
-        for n in self.conn.execute(
-            sa.select(activity_notifications)
-            .where(activity_notifications.c.activity_id.in_(ids))
-            .order_by(activity_notifications.c.id)
-        ):
-            by_id[n.activity_id].notifications.append(n.text)
+        return [
+            (r.id, ref_or_none(r.regarding_type, r.regarding_id), participants[r.id]) for r in rows
+        ]
