@@ -100,7 +100,10 @@ def seed(url: str, data_dir: Path, n_activities: int) -> tuple[list[int], str]:
         ]
         conn.execute(sa.insert(users), user_rows)
         n_users = len(user_rows)
-        record_rows, address_rows, account_ids, contacts_of = [], [], [], {}
+        record_rows: list[dict[str, object]] = []
+        address_rows: list[dict[str, object]] = []
+        account_ids: list[int] = []
+        contacts_of: dict[int, list[int]] = {}
         next_id = 1
         for _ in range(ACCOUNTS):
             owner = rng.randint(1, n_users)

@@ -7,6 +7,7 @@ and the interactive docs ``/api/v1/docs``. ``/health`` stays unauthenticated for
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from correspondent import __version__
 from correspondent.api.errors import install_error_handlers
@@ -19,8 +20,20 @@ API_PREFIX = "/api/v1"
 JSON_BODY_LIMIT = 1024 * 1024
 
 
+class CorrespondentApi(FastAPI):
+    """FastAPI with the security headers outside everything, Starlette's error handler included.
+
+    Middleware added with ``add_middleware`` runs inside ``ServerErrorMiddleware``, which answers
+    unhandled exceptions with a 500 of its own; wrapping the whole stack gives that 500 the same
+    headers as every other response.
+    """
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 def create_app(installation: Installation) -> FastAPI:
-    app = FastAPI(
+    app = CorrespondentApi(
         title="Correspondent",
         version=__version__,
         description="Tracks email into a CRM. Authenticate with a personal API token "
@@ -38,7 +51,6 @@ def create_app(installation: Installation) -> FastAPI:
         default=JSON_BODY_LIMIT,
         limits=[(f"{API_PREFIX}/track", installation.settings.max_message_bytes)],
     )
-    app.add_middleware(SecurityHeaders)
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:

@@ -1,0 +1,37 @@
+"""Unexpected failures: a bare 500 in the error shape, with the usual security headers."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from correspondent.api.app import create_app
+from correspondent.bootstrap import Installation
+from tests.api.test_bad_input import SECURITY_HEADERS
+
+
+class Boom(RuntimeError):
+    pass
+
+
+@pytest.mark.parametrize("path", ["/api/v1/boom", "/boom"])
+def test_unhandled_exception_answers_500_with_security_headers(
+    installation: Installation, path: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(installation)
+
+    @app.get(path)
+    def boom() -> None:
+        raise Boom("secret detail")
+
+    client = TestClient(app, raise_server_exceptions=False)
+    response = client.get(path)
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert "secret detail" not in response.text
+    for name in SECURITY_HEADERS:
+        assert name in response.headers, name
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    if path.startswith("/api/"):
+        assert response.headers["cache-control"] == "no-store"
+    assert "secret detail" in caplog.text  # logged for the operator
