@@ -59,6 +59,12 @@ class SyncEnv:
         """One full pass, through the runner (lease claimed and released)."""
         self.runner(use_idle=False).sync_once()
 
+    @staticmethod
+    def runner_has_watchers(runner: SyncRunner, count: int) -> bool:
+        """Whether the runner's mailbox threads have ``count`` IDLE watchers in IDLE."""
+        workers = list(runner._workers.values())
+        return sum(w.idle_count() for w in workers) >= count
+
     # -- acting as the mail client ----------------------------------------------------------
     def message(self, **kwargs: object) -> tuple[str, bytes]:
         message_id = f"{unique('m')}@client.example"

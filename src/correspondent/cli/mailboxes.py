@@ -223,6 +223,9 @@ def worker(
     poll_interval: Annotated[float, typer.Option(help="Seconds between full passes.")] = 60.0,
     max_mailboxes: Annotated[int, typer.Option(help="Mailboxes synced at once.")] = 500,
     backoff_first: Annotated[float, typer.Option(help="First retry delay, seconds.")] = 15.0,
+    lease_seconds: Annotated[
+        float, typer.Option(help="A dead worker's mailboxes are taken over after this.")
+    ] = 60.0,
 ) -> None:
     """Sync every enabled mailbox until SIGTERM (or Ctrl-C)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -231,6 +234,7 @@ def worker(
         poll_interval=poll_interval,
         max_mailboxes=max_mailboxes,
         backoff=BackoffPolicy(first=timedelta(seconds=backoff_first)),
+        lease_for=timedelta(seconds=lease_seconds),
     )
     runner = build_runner(STATE.installation(), config)
     if once:

@@ -55,6 +55,10 @@ class MailboxWorker(threading.Thread):
         self._stop_event.set()
         self.wakeup.wake()
 
+    def idle_count(self) -> int:
+        """How many of this mailbox's watchers are in IDLE now."""
+        return sum(1 for w in list(self._watchers.values()) if w.idling)
+
     def stopping(self) -> bool:
         return self._stop_event.is_set() or self.runner.stopping.is_set()
 
@@ -94,6 +98,7 @@ class MailboxWorker(threading.Thread):
             folders = watched_folders(ctx)
             self._refresh_watchers(mailbox, [f.name for f in folders])
             changed = self.wakeup.wait(wait)
+            log.debug("mailbox %s woke up: %s", self.mailbox_id, sorted(changed))
             if self.stopping():
                 return
             loaded = self._load()
@@ -160,6 +165,7 @@ class MailboxWorker(threading.Thread):
             )
             self._watchers[name] = watcher
             watcher.start()
+            log.debug("mailbox %s: IDLE watcher started on %r", self.mailbox_id, name)
 
     def _stop_watchers(self) -> None:
         for watcher in self._watchers.values():

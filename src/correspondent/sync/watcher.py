@@ -15,7 +15,6 @@ import threading
 from collections.abc import Callable
 
 from correspondent.mail.imap import ImapSession
-from correspondent.mail.imap_errors import ImapError
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +59,8 @@ class FolderWatcher(threading.Thread):
         self._idle_timeout = idle_timeout
         self._stopping = threading.Event()
         self._session: ImapSession | None = None
+        self.idling = False
+        """True while the connection is selected and waiting in IDLE."""
 
     def run(self) -> None:
         pause = 1.0
@@ -69,11 +70,17 @@ class FolderWatcher(threading.Thread):
                 if self._stopping.is_set():
                     break
                 self._session.select(self.folder)
+                # What arrived before IDLE began (while connecting, or while the connection was
+                # down) is never reported by IDLE: ask the sync thread for a look now.
+                self._wakeup.notify(self.folder)
                 pause = 1.0
+                self.idling = True
                 while not self._stopping.is_set():
                     if self._session.idle_wait(self._idle_timeout):
+                        log.debug("IDLE on %r reports a change", self.folder)
                         self._wakeup.notify(self.folder)
-            except ImapError as error:
+            except Exception as error:  # ImapError, or a socket closed by stop()
+                self.idling = False
                 if self._stopping.is_set():
                     break
                 log.info("IDLE on %r interrupted (%s); reconnecting in %.0f s", self.folder,
