@@ -203,7 +203,3 @@ def check_identity(mailbox_address: str, user_email: str) -> None:
             f"your email address in the CRM ({user_email})."
         )
 
-
-def is_descendant(folder: str, parent: str, delimiter: str | None) -> bool:
-    """Whether ``folder`` lies below ``parent`` (subfolders are not tracked unless chosen)."""
-    return bool(delimiter) and folder.startswith(parent + (delimiter or ""))
