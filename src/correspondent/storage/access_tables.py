@@ -73,4 +73,6 @@ login_failures = sa.Table(
 
 # Access-filtered listing: records of a type by business unit, activities by their owner's unit.
 sa.Index("ix_records_type_bu", records.c.type, records.c.business_unit_id)
+# Records by type and fields' "account" (an account's contacts): ix_records_type_account, an
+# expression index that differs by database, so it lives only in migration 0004.
 sa.Index("ix_users_business_unit_id", users.c.business_unit_id)

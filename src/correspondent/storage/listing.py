@@ -109,9 +109,21 @@ class ListingRepository:
 
     def contacts_of_account(self, account_id: int) -> list[int]:
         query = sa.select(records.c.id).where(
-            records.c.type == "contact", records.c.fields["account"].as_integer() == account_id
+            records.c.type == "contact", self._parent_account_is(account_id)
         )
         return list(self.conn.execute(query).scalars())
+
+    def _parent_account_is(self, account_id: int) -> ColumnElement[bool]:
+        """``fields["account"] == account_id``, spelled as index ix_records_type_account is.
+
+        The key is a literal, not a bound parameter: neither database matches an expression
+        index against an expression whose parts are only known at execution.
+        """
+        if self.conn.dialect.name == "postgresql":
+            text = records.c.fields.op("->>", return_type=sa.Text)(sa.literal_column("'account'"))
+            return text == str(account_id)
+        value = sa.func.json_extract(records.c.fields, sa.literal_column("'$.account'"))
+        return value == account_id
 
     def activity_page(
         self,
