@@ -49,7 +49,10 @@ def create_app(installation: Installation) -> FastAPI:
     app.add_middleware(
         BodySizeLimit,
         default=JSON_BODY_LIMIT,
-        limits=[(f"{API_PREFIX}/track", installation.settings.max_message_bytes)],
+        limits=[
+            (f"{API_PREFIX}/{path}", installation.settings.max_message_bytes)
+            for path in ("track", "untrack")
+        ],
     )
 
     @app.get("/health", tags=["health"])

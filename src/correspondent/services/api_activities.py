@@ -16,7 +16,7 @@ from typing import Any
 
 from correspondent.domain.access import ACTIVITY_TYPE, Actor, Operation, may, scope
 from correspondent.domain.activity import AttachmentState, decide_direction, identity_key
-from correspondent.domain.errors import MessageRejected, NotFound
+from correspondent.domain.errors import InvalidInput, MessageRejected, NotFound
 from correspondent.domain.records import RecordRef
 from correspondent.domain.settings import ORG_SETTINGS, SettingValues
 from correspondent.domain.users import User
@@ -185,6 +185,28 @@ def untrack(
     return tracking.untrack(
         uow_factory, blobs, activity_id, user.email, delete_activity=delete_activity
     )
+
+
+def untrack_message(
+    uow_factory: UnitOfWorkFactory, blobs: BlobStore, user: User, raw: bytes
+) -> None:
+    """Remove ``user``'s tracker from the activity of ``raw``, the message as they tracked it.
+
+    For users who cannot read that activity, and so never learnt its id. It needs no permission
+    on the activity (it only takes back the user's own tracking) and reveals nothing about it:
+    whether the message is unknown or tracked by others only, the answer is the same NotFound.
+    """
+    with uow_factory() as uow:
+        activity_id = _existing_activity(uow, raw, user)
+        tracking_it = activity_id is not None and any(
+            t.user_id == user.id for t in uow.activities.trackers_of(activity_id)
+        )
+    if activity_id is None or not tracking_it:
+        raise NotFound("You do not track this message.")
+    try:
+        tracking.untrack(uow_factory, blobs, activity_id, user.email)
+    except (InvalidInput, NotFound):  # untracked or deleted meanwhile; its id stays private
+        raise NotFound("You do not track this message.") from None
 
 
 def delete_activity(

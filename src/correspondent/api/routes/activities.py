@@ -44,6 +44,16 @@ def _ref(text: str | None) -> RecordRef | None:
     return RecordRef.parse(text) if text else None
 
 
+async def _raw_message(request: Request) -> bytes:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media not in ("message/rfc822", "application/octet-stream"):
+        raise InvalidInput("Send the raw message with Content-Type: message/rfc822.")
+    raw = await request.body()
+    if not raw.strip():
+        raise InvalidInput("The request body is empty; send the raw message.")
+    return raw
+
+
 def _file(content: FileContent) -> Response:
     """A download; ``nosniff`` (from the middleware) keeps browsers to the declared type."""
     safe = content.filename.replace('"', "").replace("\\", "")
@@ -71,12 +81,7 @@ async def track(
     regarding: RefText = None,
 ) -> TrackOut:
     """Track a raw message (body ``message/rfc822``); 201 when a new activity was created."""
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media not in ("message/rfc822", "application/octet-stream"):
-        raise InvalidInput("Send the raw message with Content-Type: message/rfc822.")
-    raw = await request.body()
-    if not raw.strip():
-        raise InvalidInput("The request body is empty; send the raw message.")
+    raw = await _raw_message(request)
     tracker = MessageTracker(inst.uow, inst.blobs)
     created, view = await run_in_threadpool(
         api_activities.track, tracker, principal.actor, principal.user, raw, _ref(regarding)
@@ -90,6 +95,15 @@ async def track(
     else:
         message = "Tracked as a new activity." if created else "Already tracked; tracker added."
     return TrackOut(created=created, readable=view is not None, activity=view, message=message)
+
+
+@router.post("/untrack", status_code=204, openapi_extra=RAW_BODY)
+async def untrack_message(request: Request, principal: PrincipalDep, inst: InstallationDep) -> None:
+    """Stop tracking a message sent as for ``/track``, also one whose activity you cannot read."""
+    raw = await _raw_message(request)
+    await run_in_threadpool(
+        api_activities.untrack_message, inst.uow, inst.blobs, principal.user, raw
+    )
 
 
 @router.get("/activities", response_model=ActivityPage)
