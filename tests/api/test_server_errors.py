@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from fastapi.testclient import TestClient
+from starlette.requests import ClientDisconnect
 
 from correspondent.api.app import create_app
 from correspondent.bootstrap import Installation
@@ -35,3 +38,17 @@ def test_unhandled_exception_answers_500_with_security_headers(
     if path.startswith("/api/"):
         assert response.headers["cache-control"] == "no-store"
     assert "secret detail" in caplog.text  # logged for the operator
+
+
+def test_a_client_hanging_up_is_no_server_error(
+    installation: Installation, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(installation)
+
+    @app.post("/api/v1/hang-up")
+    def hang_up() -> None:
+        raise ClientDisconnect()
+
+    response = TestClient(app).post("/api/v1/hang-up")  # raises if it reached the server
+    assert response.status_code == 400
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from correspondent.domain.errors import (
     Conflict,
@@ -108,6 +109,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(
             error.status_code, code, str(error.detail), headers=getattr(error, "headers", None)
         )
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, error: ClientDisconnect) -> JSONResponse:
+        # The client hung up before we read its body (a load generator stopping, a user closing
+        # a tab): nothing failed on our side and nobody will read the answer.
+        log.info("client disconnected during %s %s", request.method, request.url.path)
+        return error_response(400, "client_disconnected", "The client disconnected.")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
