@@ -7,7 +7,7 @@ kept. TLS verification uses the system CAs, or ``ca_file`` when the server has a
 from __future__ import annotations
 
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from correspondent.domain.mailbox import AuthKind, Mailbox, TlsChoice
@@ -27,10 +27,14 @@ class MailboxConnector:
     ca_file: Path | None = None
     timeout: float = 60.0
 
+    _context: ssl.SSLContext | None = field(default=None, init=False, repr=False)
+
     def ssl_context(self) -> ssl.SSLContext:
-        if self.ca_file is not None:
-            return ssl.create_default_context(cafile=str(self.ca_file))
-        return ssl.create_default_context()
+        """One verifying context for every connection (each holds the CA store: ~1 MB)."""
+        if self._context is None:
+            cafile = str(self.ca_file) if self.ca_file is not None else None
+            self._context = ssl.create_default_context(cafile=cafile)
+        return self._context
 
     def open(self, mailbox: Mailbox) -> ImapSession:
         """Connect and log in; raises the ``ImapError`` subclasses of the adapter."""

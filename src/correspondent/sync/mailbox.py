@@ -44,14 +44,17 @@ def watched_folders(ctx: SyncContext, session: ImapSession | None = None) -> lis
     return folders
 
 
-def sync_mailbox_once(ctx: SyncContext, session: ImapSession) -> MailboxPass:
-    """Sync every watched folder once and record the pass on the mailbox."""
+def sync_mailbox_once(
+    ctx: SyncContext, session: ImapSession, *, full: bool = True
+) -> MailboxPass:
+    """Sync every watched folder once and record the pass on the mailbox (``full=False``:
+    unchanged folders are skipped after a STATUS, see ``sync_folder``)."""
     result = MailboxPass()
     folders = watched_folders(ctx, session)
     for folder in folders:
         if ctx.stop_requested():
             return result
-        result.folders.append(sync_folder(ctx, session, folder))
+        result.folders.append(sync_folder(ctx, session, folder, full=full))
     result.marked_elsewhere = mark_tracked_elsewhere(ctx, session, folders)
     with ctx.uow_factory() as uow:
         ctx.renew_lease(uow)

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from correspondent.sync.runner import SyncRunner
 
 log = logging.getLogger(__name__)
+FULL_EVERY = 10
 PERMANENT = (ImapAuthenticationError, ImapInsecureTransport, SecretUnreadable)
 
 
@@ -93,6 +94,7 @@ class MailboxWorker(threading.Thread):
         config = self.runner.config
         sync_mailbox_once(ctx, session)
         last_full = time.monotonic()
+        polls = 0
         wait = min(config.poll_interval, config.lease_for.total_seconds() / 3)
         while not self.once and not self.stopping():
             folders = watched_folders(ctx)
@@ -109,7 +111,10 @@ class MailboxWorker(threading.Thread):
                 ctx.renew_lease(uow)
                 uow.commit()
             if time.monotonic() - last_full >= config.poll_interval:
-                sync_mailbox_once(ctx, session)
+                # Cheap STATUS checks; every FULL_EVERY-th poll also retries failed messages
+                # and finishes interrupted keyword writes.
+                polls += 1
+                sync_mailbox_once(ctx, session, full=polls % FULL_EVERY == 0)
                 last_full = time.monotonic()
             elif changed:
                 for folder in watched_folders(ctx):
