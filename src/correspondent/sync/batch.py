@@ -31,13 +31,21 @@ from correspondent.domain.mailbox_rules import (
 from correspondent.mail.imap import ImapSession
 from correspondent.mail.imap_responses import MessageHeaders
 from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
-from correspondent.services.tracking import MessageQuarantined, MessageTracker, TrackRequest
+from correspondent.services.tracking import (
+    MessageQuarantined,
+    MessageTracker,
+    TrackOutcome,
+    TrackRequest,
+    TrackResult,
+)
 from correspondent.storage.mailbox_messages import FailedMessage, Outcome
 from correspondent.sync.facts import HeaderSummary, gather_facts
 
 log = logging.getLogger(__name__)
 SKIP_EXPUNGED = "expunged_before_read"
 RETRY_DELAY = timedelta(minutes=5)
+TRACK_BATCH = 50
+"""Messages tracked per transaction: amortises commits and look-ups, bounds what is held."""
 
 
 class LeaseLost(Exception):
@@ -122,57 +130,77 @@ def track_headers(
     wanted = [uid for uid, d in decisions.items() if isinstance(d, Track)]
     raws = session.fetch_raw(wanted) if wanted else {}
     outcomes = _Outcomes()
+    to_track: list[tuple[int, TrackRequest]] = []
     for uid in sorted(decisions):
-        _apply(ctx, folder, uid, decisions[uid], facts[uid], summaries[uid], raws, outcomes)
+        request = _settle(folder, uid, decisions[uid], summaries[uid], raws, outcomes, ctx)
+        if request is not None:
+            to_track.append((uid, request))
+    for start in range(0, len(to_track), TRACK_BATCH):
+        chunk = to_track[start : start + TRACK_BATCH]
+        results = ctx.tracker.track_batch([request for _, request in chunk])
+        for (uid, _request), result in zip(chunk, results, strict=True):
+            decision = decisions[uid]
+            assert isinstance(decision, Track)
+            _record(ctx, folder, uid, decision, facts[uid], summaries[uid], result, outcomes)
     _commit(ctx, folder, outcomes, advance_to)
     _write_keywords(ctx, session, folder, outcomes)
     return outcomes.tracked
 
 
-def _apply(
-    ctx: SyncContext,
+def _settle(
     folder: WatchedFolder,
     uid: int,
     decision: Decision,
-    fact: MessageFacts,
     summary: HeaderSummary,
     raws: dict[int, bytes],
     out: _Outcomes,
-) -> None:
+    ctx: SyncContext,
+) -> TrackRequest | None:
+    """Record skips and adoptions; return the request for a message to track."""
     if isinstance(decision, Skip):
         out.skips[decision.rule] += 1
         out.settled.append(uid)
-        return
+        return None
     if isinstance(decision, Adopt):
         out.mapped.append((uid, decision.activity_id, summary.message_id, Outcome.TRACKED))
         out.keyword_uids.append(uid)
         out.settled.append(uid)
-        return
+        return None
     raw = raws.get(uid)
     if not raw:
         out.skips[SKIP_EXPUNGED] += 1
         out.settled.append(uid)
-        return
+        return None
+    assert isinstance(decision, Track)
     origin = f"imap:{folder.name}/{folder.state.uidvalidity}/{uid}"
-    request = TrackRequest(raw, ctx.user_email, decision.regarding, decision.source, origin)
-    try:
-        result = ctx.tracker.track(request)
-    except MessageQuarantined:
+    return TrackRequest(raw, ctx.user_email, decision.regarding, decision.source, origin)
+
+
+def _record(
+    ctx: SyncContext,
+    folder: WatchedFolder,
+    uid: int,
+    decision: Track,
+    fact: MessageFacts,
+    summary: HeaderSummary,
+    result: TrackOutcome,
+    out: _Outcomes,
+) -> None:
+    """Record what tracking one message came to."""
+    if isinstance(result, MessageQuarantined):
         out.mapped.append((uid, None, summary.message_id, Outcome.QUARANTINED))
         out.skips["quarantined"] += 1
         out.settled.append(uid)
         return
-    except LeaseLost:
-        raise
-    except Exception as error:  # the message's or the CRM's problem: list it, retry later
-        log.warning("tracking UID %s of %r failed: %s", uid, folder.name, error, exc_info=True)
+    if not isinstance(result, TrackResult):  # the CRM's problem (user, record): retry later
+        log.warning("tracking UID %s of %r failed: %s", uid, folder.name, result)
         out.failures.append(
             FailedMessage(
                 folder.id or 0,
                 folder.state.uidvalidity or 0,
                 uid,
                 decision.source.value,
-                str(error) or type(error).__name__,
+                str(result) or type(result).__name__,
                 1,
                 ctx.now() + RETRY_DELAY,
             )
