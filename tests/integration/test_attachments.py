@@ -6,7 +6,7 @@ import pytest
 
 from correspondent.bootstrap import Installation
 from correspondent.domain.errors import InvalidInput
-from correspondent.services import configuration, tracking, views
+from correspondent.services import activity_changes, configuration, views
 from tests.builders import add_user, address, make_message
 from tests.integration.test_tracking import track
 
@@ -101,20 +101,20 @@ def test_one_file_sent_to_many_is_stored_once_and_freed_when_unused(
     # two raw messages + one shared attachment
     assert len(installation.blobs.all_digests()) == 3
     attachment_id = first["attachments"][0]["id"]
-    tracking.remove_attachment(
+    activity_changes.remove_attachment(
         installation.uow, installation.blobs, first["id"], attachment_id, user.email
     )
     assert len(installation.blobs.all_digests()) == 3  # still used by the second activity
     shown = views.show_activity(installation.uow, first["id"])
     assert shown["attachments"][0]["status"] == "removed"
     assert any("was removed" in n for n in shown["notifications"])
-    tracking.untrack(
+    activity_changes.untrack(
         installation.uow, installation.blobs, second["id"], user.email, delete_activity=True
     )
     remaining = installation.blobs.all_digests()
     assert len(remaining) == 1  # only the first raw message is left
     with pytest.raises(InvalidInput):
-        tracking.remove_attachment(
+        activity_changes.remove_attachment(
             installation.uow, installation.blobs, first["id"], attachment_id, user.email
         )
 
@@ -136,7 +136,11 @@ def test_the_same_file_twice_in_one_message_holds_two_references(
         user.email,
     )
     first, second = (a["id"] for a in view["attachments"])
-    tracking.remove_attachment(installation.uow, installation.blobs, view["id"], first, user.email)
+    activity_changes.remove_attachment(
+        installation.uow, installation.blobs, view["id"], first, user.email
+    )
     assert len(installation.blobs.all_digests()) == 2  # raw message + the file, still used
-    tracking.remove_attachment(installation.uow, installation.blobs, view["id"], second, user.email)
+    activity_changes.remove_attachment(
+        installation.uow, installation.blobs, view["id"], second, user.email
+    )
     assert len(installation.blobs.all_digests()) == 1

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from correspondent.bootstrap import Installation
 from correspondent.domain.records import RecordRef
-from correspondent.services import configuration, tracking
+from correspondent.services import activity_changes, configuration
 from tests.builders import add_record, add_user, address, make_message
 from tests.integration.test_tracking import track
 
@@ -70,7 +70,7 @@ def test_smart_matching_is_off_by_default_and_matches_when_on(installation: Inst
     reply = make_message(sender=customer, to=[me, other], subject="返信: 見積もりのご依頼")
     unmatched = track(installation, reply, me)
     assert unmatched["correlation"] is None
-    tracking.untrack(
+    activity_changes.untrack(
         installation.uow, installation.blobs, unmatched["id"], me, delete_activity=True
     )
     configuration.set_org_setting(installation.uow, "correlation.smart_matching", "on")

@@ -10,7 +10,7 @@ from correspondent.bootstrap import Installation
 from correspondent.domain.activity import TrackerSource
 from correspondent.domain.errors import InvalidInput, NotFound
 from correspondent.domain.records import RecordRef
-from correspondent.services import configuration, tracking, views
+from correspondent.services import activity_changes, configuration, tracking, views
 from correspondent.services.tracking import MessageQuarantined, MessageTracker, TrackRequest
 from tests.builders import add_record, add_user, address, make_message
 
@@ -111,11 +111,15 @@ def test_regarding_is_set_on_track_and_can_be_changed_later(installation: Instal
         regarding=RecordRef("account", account),
     )
     assert view["regarding"] == {"type": "account", "id": account, "name": "Acme"}
-    tracking.set_regarding(installation.uow, view["id"], RecordRef("case", case), user.email)
+    activity_changes.set_regarding(
+        installation.uow, view["id"], RecordRef("case", case), user.email
+    )
     changed = views.show_activity(installation.uow, view["id"])
     assert changed["regarding"]["type"] == "case"
     with pytest.raises(NotFound):
-        tracking.set_regarding(installation.uow, view["id"], RecordRef("case", 999_999), user.email)
+        activity_changes.set_regarding(
+            installation.uow, view["id"], RecordRef("case", 999_999), user.email
+        )
 
 
 def test_require_regarding_setting(installation: Installation) -> None:
@@ -130,13 +134,13 @@ def test_untrack_keeps_or_deletes_the_activity(installation: Installation) -> No
     raw = make_message(sender=address(), attachments=[("a.pdf", "application/pdf", b"%PDF-1.4")])
     view = track(installation, raw, first.email)
     track(installation, raw, second.email)
-    assert not tracking.untrack(
+    assert not activity_changes.untrack(
         installation.uow, installation.blobs, view["id"], first.email, delete_activity=True
     )  # second still tracks it
     assert views.show_activity(installation.uow, view["id"])["id"] == view["id"]
     with pytest.raises(InvalidInput):
-        tracking.untrack(installation.uow, installation.blobs, view["id"], first.email)
-    assert tracking.untrack(
+        activity_changes.untrack(installation.uow, installation.blobs, view["id"], first.email)
+    assert activity_changes.untrack(
         installation.uow, installation.blobs, view["id"], second.email, delete_activity=True
     )
     with pytest.raises(NotFound):

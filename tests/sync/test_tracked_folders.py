@@ -6,8 +6,8 @@ import pytest
 
 from correspondent.domain.activity import TrackerSource
 from correspondent.services import tracked_folders
+from correspondent.services.activity_changes import set_regarding
 from correspondent.services.mailboxes import mailbox_status
-from correspondent.services.tracking import set_regarding
 from tests.builders import unique
 from tests.sync.harness import SyncEnv
 

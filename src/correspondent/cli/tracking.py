@@ -20,7 +20,7 @@ from correspondent.cli.context import (
 from correspondent.domain.activity import TrackerSource
 from correspondent.domain.errors import CorrespondentError
 from correspondent.domain.records import RecordRef
-from correspondent.services import tracking, views
+from correspondent.services import activity_changes, tracking, views
 from correspondent.services.mail_import import MailboxFormat, count_messages, iter_mailbox
 from correspondent.services.quarantining import list_quarantine
 from correspondent.services.tracking import MessageTracker, TrackRequest, TrackResult
@@ -213,7 +213,9 @@ def set_regarding(
     activity_id: int, regarding: Annotated[str, typer.Argument(metavar="TYPE:ID")], user: UserOpt
 ) -> None:
     """Link an activity to a regarding record."""
-    tracking.set_regarding(STATE.installation().uow, activity_id, RecordRef.parse(regarding), user)
+    activity_changes.set_regarding(
+        STATE.installation().uow, activity_id, RecordRef.parse(regarding), user
+    )
     out_console.print(f"Activity {activity_id} is now regarding {regarding}.")
 
 
@@ -225,7 +227,7 @@ def untrack(
 ) -> None:
     """Stop tracking an activity; optionally delete it when nobody tracks it any more."""
     installation = STATE.installation()
-    deleted = tracking.untrack(
+    deleted = activity_changes.untrack(
         installation.uow, installation.blobs, activity_id, user, delete_activity=delete_activity
     )
     kept = "deleted" if deleted else "kept"
@@ -237,7 +239,7 @@ def untrack(
 def attachment_remove(activity_id: int, attachment_id: int, user: UserOpt) -> None:
     """Remove an attachment from an activity (stop sharing it)."""
     installation = STATE.installation()
-    tracking.remove_attachment(
+    activity_changes.remove_attachment(
         installation.uow, installation.blobs, activity_id, attachment_id, user
     )
     out_console.print(f"Removed attachment {attachment_id} from activity {activity_id}.")

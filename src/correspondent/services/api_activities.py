@@ -21,7 +21,7 @@ from correspondent.domain.records import RecordRef
 from correspondent.domain.settings import ORG_SETTINGS, SettingValues
 from correspondent.domain.users import User
 from correspondent.mail.parse import parse_message
-from correspondent.services import tracking
+from correspondent.services import activity_changes
 from correspondent.services.access import authorize, authorize_create, describe, readable_refs
 from correspondent.services.api_activity_views import full_view, summary_views
 from correspondent.services.blob_collection import collect_blobs
@@ -162,7 +162,7 @@ def set_regarding(
         authorize(uow, actor, _ref(activity_id), Operation.WRITE)
         if regarding is not None:
             _require_readable_record(uow, actor, regarding)
-    tracking.set_regarding(uow_factory, activity_id, regarding, user.email)
+    activity_changes.set_regarding(uow_factory, activity_id, regarding, user.email)
     return get_activity(uow_factory, actor, activity_id)
 
 
@@ -182,7 +182,7 @@ def untrack(
             _ref(activity_id),
             Operation.DELETE if delete_activity else Operation.READ,
         )
-    return tracking.untrack(
+    return activity_changes.untrack(
         uow_factory, blobs, activity_id, user.email, delete_activity=delete_activity
     )
 
@@ -204,7 +204,7 @@ def untrack_message(
     if activity_id is None or not tracking_it:
         raise NotFound("You do not track this message.")
     try:
-        tracking.untrack(uow_factory, blobs, activity_id, user.email)
+        activity_changes.untrack(uow_factory, blobs, activity_id, user.email)
     except (InvalidInput, NotFound):  # untracked or deleted meanwhile; its id stays private
         raise NotFound("You do not track this message.") from None
 
@@ -239,7 +239,7 @@ def remove_attachment(
 ) -> None:
     with uow_factory() as uow:
         authorize(uow, actor, _ref(activity_id), Operation.WRITE)
-    tracking.remove_attachment(uow_factory, blobs, activity_id, attachment_id, user.email)
+    activity_changes.remove_attachment(uow_factory, blobs, activity_id, attachment_id, user.email)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from contextlib import suppress
 from correspondent.domain.errors import InvalidInput
 from correspondent.domain.mailbox import TRACKED_KEYWORD, WatchedFolder
 from correspondent.mail.imap import ImapSession
-from correspondent.services.tracking import untrack
+from correspondent.services.activity_changes import untrack
 from correspondent.storage.mailbox_messages import MappedMessage, Outcome
 from correspondent.sync.batch import SyncContext, track_headers
 
