@@ -19,5 +19,5 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade_to_head(engine: Engine) -> None:
-    """Bring the schema to the newest revision of every branch (safe to call on every start)."""
-    command.upgrade(alembic_config(engine), "heads")
+    """Bring the schema to the newest revision (safe to call on every start)."""
+    command.upgrade(alembic_config(engine), "head")
