@@ -17,7 +17,7 @@ from correspondent.services import directory
 from correspondent.services.auth import hash_password
 from correspondent.services.directory import RecordInput
 from correspondent.services.record_import import import_records
-from correspondent.services.views import record_view
+from correspondent.services.views import record_view, user_view
 
 user_app = typer.Typer(no_args_is_help=True, help="CRM users.")
 record_app = typer.Typer(no_args_is_help=True, help="CRM records.")
@@ -52,16 +52,7 @@ def user_add(
         business_unit=business_unit,
         password_hash=password_hash,
     )
-    view = {
-        "type": "user",
-        "id": user.id,
-        "email": user.email,
-        "name": user.name,
-        "roles": user.roles,
-        "business_unit_id": user.business_unit_id,
-        "active": user.active,
-        "email_approved": user.email_approved,
-    }
+    view = {"type": "user", **user_view(user)}
     if json_output:
         print_json(view)
     else:

@@ -25,19 +25,7 @@ from correspondent.services import configuration, directory
 from correspondent.services.access import require_administrator, role_catalogue
 from correspondent.services.auth import hash_password
 from correspondent.services.ports import UnitOfWorkFactory
-from correspondent.services.views import record_view
-
-
-def user_view(user: User) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "email": user.email,
-        "name": user.name,
-        "roles": user.roles,
-        "business_unit_id": user.business_unit_id,
-        "active": user.active,
-        "email_approved": user.email_approved,
-    }
+from correspondent.services.views import record_view, user_view
 
 
 def list_users(uow_factory: UnitOfWorkFactory, actor: Actor) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from correspondent.domain.correlation import format_token
 from correspondent.domain.errors import NotFound
 from correspondent.domain.records import USER_TYPE, Record, RecordRef
 from correspondent.domain.settings import ORG_SETTINGS, SettingValues
+from correspondent.domain.users import User
 from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
 
 
@@ -137,3 +138,15 @@ def export_raw(uow_factory: UnitOfWorkFactory, activity_id: int) -> str:
         if activity is None:
             raise NotFound(f"There is no activity with id {activity_id}.")
         return activity.raw_blob_hash
+
+
+def user_view(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "roles": user.roles,
+        "business_unit_id": user.business_unit_id,
+        "active": user.active,
+        "email_approved": user.email_approved,
+    }
