@@ -26,3 +26,17 @@ def test_demo_is_seeded_once_with_threads_attachments_and_japanese(
     assert any(a["regarding"] for a in listed)
     resolved = [p for a in listed for p in a["parties"] if p["record"]]
     assert {p["record"]["type"] for p in resolved} >= {"user", "contact"}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_demo_summary_carries_a_working_admin_token(installation: Installation) -> None:
+    from fastapi.testclient import TestClient
+
+    from correspondent.api.app import create_app
+
+    summary = seed_demo_if_empty(installation)
+    assert summary is not None
+    token = summary.rsplit(" ", 1)[-1]
+    client = TestClient(create_app(installation))
+    answer = client.get("/api/v1/activities", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.text

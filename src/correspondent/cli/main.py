@@ -70,7 +70,7 @@ def serve(
         if summary:
             out_console.print(summary)
     out_console.print(
-        f"Correspondent is running: open http://{host}:{port}/docs "
+        f"Correspondent is running: open http://{host}:{port}/api/v1/docs "
         f"(health: http://{host}:{port}/health). Data in "
         f"{installation.settings.data_dir.resolve()}."
     )

@@ -12,7 +12,7 @@ from correspondent.bootstrap import Installation
 from correspondent.demo.sample_mail import generate_messages
 from correspondent.domain.activity import TrackerSource
 from correspondent.domain.records import RecordRef
-from correspondent.services import directory
+from correspondent.services import auth, directory
 from correspondent.services.directory import RecordInput
 from correspondent.services.tracking import MessageQuarantined, MessageTracker, TrackRequest
 
@@ -118,7 +118,10 @@ def seed_demo_if_empty(inst: Installation) -> str | None:
             tracked += 1
         except MessageQuarantined:
             continue
+    admin_token = auth.create_token(inst.uow, USERS[0][0], "demo").token
     return (
         f"Seeded the demo organisation: {len(USERS)} users, {len(CUSTOMERS)} accounts, "
-        f"{tracked} tracked emails. Try: correspondent activity list"
+        f"{tracked} tracked emails. Try: correspondent activity list\n"
+        f"API token for {USERS[0][0]} (shown only now; 'Authorize' on the docs page): "
+        f"{admin_token}"
     )
