@@ -29,6 +29,18 @@ def _raw_message(ctx: Any, value: Any) -> bytes:
     return value if isinstance(value, bytes) else str(value).encode("utf-8", "surrogateescape")
 
 
+# These operations connect to the mailbox's IMAP server. Generated cases first add mailboxes
+# with arbitrary hosts and ports (POST /mailboxes stores them without connecting), so calling
+# these would resolve and dial random hosts: slow (connection timeouts), dependent on the
+# network, and nothing the schema checks can judge. tests/api/test_mailboxes_api.py covers them
+# against a real Dovecot.
+CONTACTS_MAIL_SERVER = {
+    ("POST", "/api/v1/mailboxes/{mailbox_id}/test"),
+    ("POST", "/api/v1/mailboxes/{mailbox_id}/enable"),
+    ("GET", "/api/v1/mailboxes/{mailbox_id}/folders"),
+    ("POST", "/api/v1/mailboxes/{mailbox_id}/tracked-folders"),
+}
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -44,6 +56,8 @@ def test_no_server_errors_and_responses_match_the_schema(installation: Installat
     failures: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
+        if (operation.method.upper(), operation.path) in CONTACTS_MAIL_SERVER:
+            continue
 
         @given(case=operation.as_strategy())
         @settings(

@@ -12,7 +12,7 @@ from starlette.types import ASGIApp
 from correspondent import __version__
 from correspondent.api.errors import install_error_handlers
 from correspondent.api.middleware import BodySizeLimit, SecurityHeaders
-from correspondent.api.routes import activities, admin, auth, records
+from correspondent.api.routes import activities, admin, auth, mailboxes, records
 from correspondent.api.schemas import ERROR_RESPONSES
 from correspondent.bootstrap import Installation
 
@@ -44,7 +44,7 @@ def create_app(installation: Installation) -> FastAPI:
     )
     app.state.installation = installation
     install_error_handlers(app)
-    for router in (auth.router, records.router, activities.router, admin.router):
+    for router in (auth.router, records.router, activities.router, admin.router, mailboxes.router):
         app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.add_middleware(
         BodySizeLimit,

@@ -24,7 +24,14 @@ from correspondent.domain.errors import (
     NotFound,
     PermissionDenied,
 )
+from correspondent.mail.imap_errors import (
+    ImapAuthenticationError,
+    ImapError,
+    ImapFolderNotFound,
+    ImapInsecureTransport,
+)
 from correspondent.services.auth import AuthenticationFailed, LoginThrottled
+from correspondent.services.secrets import SecretUnreadable
 from correspondent.services.tracking import MessageQuarantined
 
 log = logging.getLogger(__name__)
@@ -41,6 +48,7 @@ _HTTP_CODES = {
     415: "unsupported_media_type",
     422: "invalid_input",
     429: "too_many_attempts",
+    502: "mailbox_unreachable",
 }
 
 
@@ -73,6 +81,13 @@ def _status_for(error: CorrespondentError) -> tuple[int, str]:
         (DuplicateActivity, 409, "conflict"),
         (MessageQuarantined, 422, "message_quarantined"),
         (InvalidInput, 422, "invalid_input"),
+        # The mail server's answers (mailbox test, enable, folders): the credentials or settings
+        # the user gave are wrong (422), or the server failed or is unreachable (502).
+        (ImapAuthenticationError, 422, "mailbox_login_failed"),
+        (ImapInsecureTransport, 422, "invalid_input"),
+        (ImapFolderNotFound, 404, "not_found"),
+        (SecretUnreadable, 409, "secret_unreadable"),
+        (ImapError, 502, "mailbox_unreachable"),
     ]
     for kind, status, code in table:
         if isinstance(error, kind):

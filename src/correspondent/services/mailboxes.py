@@ -207,11 +207,16 @@ def disable_mailbox(uow_factory: UnitOfWorkFactory, mailbox_id: int) -> None:
         uow.commit()
 
 
-def mailbox_status(uow_factory: UnitOfWorkFactory, mailbox_id: int | None = None) -> list[Any]:
-    """Everything the owner needs to see: state, folders, skips, alerts, failed messages."""
+def mailbox_status(
+    uow_factory: UnitOfWorkFactory, mailbox_id: int | None = None, *, user_id: int | None = None
+) -> list[Any]:
+    """Everything the owner needs to see: state, folders, skips, alerts, failed messages
+    (one mailbox, the mailboxes of ``user_id``, or all)."""
     with uow_factory() as uow:
         boxes = (
-            [require_mailbox(uow, mailbox_id)] if mailbox_id is not None else uow.mailboxes.all()
+            [require_mailbox(uow, mailbox_id)]
+            if mailbox_id is not None
+            else uow.mailboxes.all(user_id)
         )
         return [_status_view(uow, mailbox) for mailbox in boxes]
 

@@ -1,0 +1,154 @@
+"""``/api/v1/mailboxes``: the IMAP sync's mailboxes, as ``correspondent mailbox`` offers them.
+
+Add (credentials in, never out), Test, Test & Enable, disable, status (last sync, lease, alerts,
+failed messages, skip counts), the server's folders and tracked folders. A user manages their own
+mailboxes; administrators manage all (see ``services.api_mailboxes``). The routes are plain
+``def`` functions: test, enable and the folder calls talk to the mail server, which blocks, so
+FastAPI runs them in its thread pool.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+
+from correspondent.api.deps import InstallationDep, PrincipalDep
+from correspondent.api.mailbox_schemas import (
+    FolderRegardingIn,
+    MailboxIn,
+    MailboxOut,
+    RelinkedOut,
+    ServerFolderOut,
+    TestOut,
+    TrackFolderIn,
+    UntrackFolderIn,
+    WatchedFolderOut,
+)
+from correspondent.api.schemas import ErrorOut, PathId, RefIn
+from correspondent.domain.mailbox import AuthKind
+from correspondent.domain.records import RecordRef
+from correspondent.services import api_mailboxes
+from correspondent.services.mailbox_connect import MailboxConnector
+from correspondent.services.secrets import SecretBox
+
+router = APIRouter(
+    prefix="/mailboxes",
+    tags=["mailboxes"],
+    responses={502: {"model": ErrorOut, "description": "The mail server failed or is unreachable"}},
+)
+
+
+def connector(request: Request, inst: InstallationDep) -> MailboxConnector:
+    """One connector per app: it holds the TLS context, which is costly to build."""
+    found: MailboxConnector | None = getattr(request.app.state, "mailbox_connector", None)
+    if found is None:
+        settings = inst.settings
+        found = MailboxConnector(SecretBox.for_settings(settings), ca_file=settings.imap_ca_file)
+        request.app.state.mailbox_connector = found
+    return found
+
+
+ConnectorDep = Annotated[MailboxConnector, Depends(connector)]
+
+
+def _ref(body: RefIn | None) -> RecordRef | None:
+    return RecordRef(body.type.value, body.id) if body is not None else None
+
+
+@router.get("", response_model=list[MailboxOut])
+def list_mailboxes(principal: PrincipalDep, inst: InstallationDep) -> list[dict[str, Any]]:
+    """Your mailboxes (every mailbox for administrators), with their sync status."""
+    return api_mailboxes.list_mailboxes(inst.uow, principal.actor)
+
+
+@router.post("", response_model=MailboxOut, status_code=201)
+def add_mailbox(
+    body: MailboxIn, principal: PrincipalDep, inst: InstallationDep, conn: ConnectorDep
+) -> dict[str, Any]:
+    """Add a mailbox, or new credentials for one you have; it syncs after ``enable``.
+
+    The password or token is stored encrypted and is never returned.
+    """
+    secret = body.password if body.password is not None else body.oauth2_token
+    assert secret is not None  # the schema demands exactly one
+    item = api_mailboxes.NewMailbox(
+        body.address, body.host, body.port, body.tls, body.login, secret,
+        AuthKind.PASSWORD if body.password is not None else AuthKind.XOAUTH2,
+        body.user, body.process_from,
+    )  # fmt: skip
+    return api_mailboxes.add_mailbox(inst.uow, conn, principal.actor, principal.user, item)
+
+
+@router.get("/{mailbox_id}", response_model=MailboxOut)
+def mailbox_status(
+    mailbox_id: PathId, principal: PrincipalDep, inst: InstallationDep
+) -> dict[str, Any]:
+    """Status, last sync, lease, alerts, failed messages and per-folder skip counts."""
+    return api_mailboxes.mailbox_view(inst.uow, principal.actor, mailbox_id)
+
+
+@router.post("/{mailbox_id}/test", response_model=TestOut)
+def test_mailbox(
+    mailbox_id: PathId, principal: PrincipalDep, inst: InstallationDep, conn: ConnectorDep
+) -> dict[str, Any]:
+    """Connect, sign in and check the address, without enabling (the result is also an alert)."""
+    return api_mailboxes.test_mailbox(inst.uow, conn, principal.actor, mailbox_id, enable=False)
+
+
+@router.post("/{mailbox_id}/enable", response_model=TestOut)
+def enable_mailbox(
+    mailbox_id: PathId, principal: PrincipalDep, inst: InstallationDep, conn: ConnectorDep
+) -> dict[str, Any]:
+    """Test & Enable: check connection and identity, then start syncing."""
+    return api_mailboxes.test_mailbox(inst.uow, conn, principal.actor, mailbox_id, enable=True)
+
+
+@router.post("/{mailbox_id}/disable", response_model=MailboxOut)
+def disable_mailbox(
+    mailbox_id: PathId, principal: PrincipalDep, inst: InstallationDep
+) -> dict[str, Any]:
+    """Stop syncing the mailbox; its activities stay."""
+    api_mailboxes.disable_mailbox(inst.uow, principal.actor, mailbox_id)
+    return api_mailboxes.mailbox_view(inst.uow, principal.actor, mailbox_id)
+
+
+@router.get("/{mailbox_id}/folders", response_model=list[ServerFolderOut])
+def list_folders(
+    mailbox_id: PathId, principal: PrincipalDep, inst: InstallationDep, conn: ConnectorDep
+) -> list[dict[str, Any]]:
+    """The server's folders, and for each whether the sync watches or tracks it."""
+    return api_mailboxes.server_folders(inst.uow, conn, principal.actor, mailbox_id)
+
+
+@router.post("/{mailbox_id}/tracked-folders", response_model=WatchedFolderOut, status_code=201)
+def track_folder(
+    mailbox_id: PathId,
+    body: TrackFolderIn,
+    principal: PrincipalDep,
+    inst: InstallationDep,
+    conn: ConnectorDep,
+) -> dict[str, Any]:
+    """Track a folder (any depth), optionally linked to a regarding record."""
+    return api_mailboxes.track_folder(
+        inst.uow, conn, principal.actor, mailbox_id, body.folder, _ref(body.regarding)
+    )
+
+
+@router.post("/{mailbox_id}/tracked-folders/untrack", status_code=204)
+def untrack_folder(
+    mailbox_id: PathId, body: UntrackFolderIn, principal: PrincipalDep, inst: InstallationDep
+) -> None:
+    """Stop tracking a folder: messages already tracked stay tracked, new ones are not."""
+    api_mailboxes.untrack_folder(inst.uow, principal.actor, mailbox_id, body.folder)
+
+
+@router.put("/{mailbox_id}/tracked-folders/regarding", response_model=RelinkedOut)
+def set_folder_regarding(
+    mailbox_id: PathId, body: FolderRegardingIn, principal: PrincipalDep, inst: InstallationDep
+) -> dict[str, int]:
+    """Link a tracked folder to a record (or unlink with ``null``); its messages are re-linked."""
+    relinked = api_mailboxes.set_folder_regarding(
+        inst.uow, principal.actor, mailbox_id, body.folder, _ref(body.regarding)
+    )
+    return {"relinked": relinked}
