@@ -105,10 +105,13 @@ class MailboxMessageRepository:
             for r in self.conn.execute(query)
         }
 
-    def set_outcome(self, folder_id: int, uidvalidity: int, uid: int, outcome: Outcome) -> None:
+    def set_outcome(
+        self, folder_id: int, uidvalidity: int, uid: int | Sequence[int], outcome: Outcome
+    ) -> None:
+        uids = [uid] if isinstance(uid, int) else list(uid)
         self.conn.execute(
             sa.update(mailbox_messages)
-            .where(*self._uid_is(folder_id, uidvalidity, [uid]))
+            .where(*self._uid_is(folder_id, uidvalidity, uids))
             .values(outcome=outcome.value)
         )
 
@@ -132,6 +135,31 @@ class MailboxMessageRepository:
                 .where(*self._uid_is(folder_id, uidvalidity, uids))
                 .values(keyword_written=True)
             )
+
+    def no_longer_tracked(
+        self, folder_id: int, uidvalidity: int, user_id: int, limit: int
+    ) -> list[int]:
+        """UIDs we tracked whose activity the user no longer tracks (untracked or deleted)."""
+        tracker = (
+            sa.select(activity_trackers.c.activity_id)
+            .where(
+                activity_trackers.c.activity_id == mailbox_messages.c.activity_id,
+                activity_trackers.c.user_id == user_id,
+            )
+            .exists()
+        )
+        query = (
+            sa.select(mailbox_messages.c.uid)
+            .where(
+                mailbox_messages.c.folder_id == folder_id,
+                mailbox_messages.c.uidvalidity == uidvalidity,
+                mailbox_messages.c.outcome == Outcome.TRACKED.value,
+                sa.or_(mailbox_messages.c.activity_id.is_(None), ~tracker),
+            )
+            .order_by(mailbox_messages.c.uid)
+            .limit(limit)
+        )
+        return list(self.conn.execute(query).scalars())
 
     def forget(self, folder_id: int, uidvalidity: int, uids: Sequence[int]) -> None:
         """Drop map rows of UIDs that left the folder (the activities stay)."""

@@ -20,8 +20,9 @@ States of one pass::
     UIDVALIDITY ─► first sync / changed: reset position (old UIDs void) ─┐
        │ same                                                            │
        ▼                                                                 ▼
-    write pending $Tracked ─► new UIDs in batches ─► keyword changes (CONDSTORE)
-       ─► re-link to the folder's record ─► retry failed messages ─► done
+    clear $Tracked of untracked ─► write pending $Tracked ─► new UIDs in batches
+       ─► keyword changes (CONDSTORE) ─► re-link to the folder's record
+       ─► retry failed messages ─► done
 
 Exactly once: ``MessageTracker.track`` commits the activity in its own transaction; the batch's
 map rows and the new position are committed right after, in one transaction that also renews the
@@ -50,6 +51,7 @@ from correspondent.mail.imap_errors import ImapFolderNotFound
 from correspondent.mail.imap_responses import FolderStatus
 from correspondent.sync.batch import SyncContext, process_uids
 from correspondent.sync.keywords import process_changes, retry_failures, write_pending_keywords
+from correspondent.sync.untracked import clear_untracked_keywords
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +86,7 @@ def sync_folder(
     if action is not UidValidityAction.CONTINUE:
         _reset(ctx, folder, status, action)
     if full:
+        clear_untracked_keywords(ctx, session, folder)
         write_pending_keywords(ctx, session, folder)
     start = folder.state.last_uid
     if status.uidnext == 0 or status.uidnext - 1 > start:
