@@ -25,6 +25,7 @@ from correspondent.mail.imap import ImapSession
 from correspondent.mail.imap_errors import ImapAuthenticationError, ImapInsecureTransport
 from correspondent.services.secrets import SecretUnreadable
 from correspondent.sync.batch import LeaseLost, SyncContext
+from correspondent.sync.connect_slots import ConnectCancelled
 from correspondent.sync.folder import sync_folder
 from correspondent.sync.mailbox import sync_mailbox_once, watched_folders
 from correspondent.sync.watcher import FolderWatcher, Wakeup
@@ -71,8 +72,10 @@ class MailboxWorker(threading.Thread):
             if loaded is None:
                 return
             mailbox, ctx = loaded
-            session = self.runner.connector.open(mailbox)
+            session = self.runner.connect(mailbox)
             self._loop(mailbox, ctx, session)
+        except ConnectCancelled:
+            pass  # the runner stops before this mailbox got its turn to connect
         except LeaseLost as error:
             lease_lost = True
             log.warning("%s", error)
@@ -163,7 +166,7 @@ class MailboxWorker(threading.Thread):
             if name in self._watchers or not self.runner.take_watcher_slot():
                 continue
             watcher = FolderWatcher(
-                lambda: self.runner.connector.open(mailbox),
+                lambda: self.runner.connect(mailbox),
                 name,
                 self.wakeup,
                 self.runner.config.idle_timeout,

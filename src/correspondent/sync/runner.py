@@ -9,6 +9,10 @@
   watcher per watched folder (at most ``max_watchers`` in the process; beyond that, folders are
   polled with STATUS every ``poll_interval``). Sync functions are plain; only this module knows
   about threads.
+* **Start-up.** At most ``max_connecting`` connection attempts (connect, greeting, TLS, login)
+  run at once in the process, mailbox threads and IDLE watchers alike (``sync.connect_slots``):
+  a worker that claims 200 mailboxes spreads their connections over a few seconds instead of
+  missing the server's greeting deadline with some of them.
 * **Failures.** Authentication failures (and refused plain text, unreadable secrets) disable
   the mailbox at once with an alert; anything else is transient: back off along
   ``BackoffPolicy`` and disable after ``max_tries`` in a row. A failure ends only that
@@ -27,10 +31,12 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from correspondent.domain.mailbox import BackoffPolicy
+from correspondent.domain.mailbox import BackoffPolicy, Mailbox
+from correspondent.mail.imap import ImapSession
 from correspondent.services.mailbox_connect import MailboxConnector
 from correspondent.services.ports import UnitOfWorkFactory
 from correspondent.services.tracking import MessageTracker
+from correspondent.sync.connect_slots import ConnectSlots
 from correspondent.sync.mailbox_worker import MailboxWorker
 
 log = logging.getLogger(__name__)
@@ -49,6 +55,8 @@ class RunnerConfig:
     owner: str = field(default_factory=default_owner)
     max_mailboxes: int = 500
     max_watchers: int = 2000
+    max_connecting: int = 16
+    """Connection attempts in progress at once (see "Start-up")."""
     lease_for: timedelta = timedelta(seconds=60)
     poll_interval: float = 60.0
     """Seconds between full passes when IDLE reports nothing."""
@@ -75,6 +83,7 @@ class SyncRunner:
         self._stopping = threading.Event()
         self._workers: dict[int, MailboxWorker] = {}
         self._watcher_slots = threading.BoundedSemaphore(self.config.max_watchers)
+        self._connect_slots = ConnectSlots(self.config.max_connecting, self._stopping)
 
     @property
     def owner(self) -> str:
@@ -145,6 +154,11 @@ class SyncRunner:
     @property
     def stopping(self) -> threading.Event:
         return self._stopping
+
+    def connect(self, mailbox: Mailbox) -> ImapSession:
+        """Open a signed-in session once a connection slot is free (``ConnectCancelled`` if the
+        runner stops while waiting)."""
+        return self._connect_slots.run(lambda: self.connector.open(mailbox))
 
     def take_watcher_slot(self) -> bool:
         return self._watcher_slots.acquire(blocking=False)
