@@ -5,11 +5,17 @@ by the browser session cookie. Cookie-authenticated requests that change state m
 session's CSRF token in ``X-CSRF-Token`` (the synchroniser-token pattern): a form posted from
 another site carries the cookie but cannot know the token. Token-authenticated requests need no
 CSRF token, because browsers never attach bearer tokens on their own.
+
+``PrincipalDep`` authenticates in a transaction of its own. ``AuthenticatedUnitDep`` keeps that
+unit of work open for the route, so a hot read (the timeline) authenticates and answers in one
+transaction: fewer round trips, and the credentials are checked against the same snapshot that
+the answer is read from.
 """
 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -20,8 +26,12 @@ from correspondent.api.errors import CsrfFailed
 from correspondent.bootstrap import Installation
 from correspondent.domain.access import Actor
 from correspondent.domain.users import User
-from correspondent.services.access import actor_for
-from correspondent.services.auth import AuthenticationFailed, user_for_session, user_for_token
+from correspondent.services.auth import (
+    AuthenticationFailed,
+    authenticate_session,
+    authenticate_token,
+)
+from correspondent.services.ports import UnitOfWork
 
 SESSION_COOKIE = "correspondent_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -48,30 +58,59 @@ class Principal:
     session_id: str | None = None
 
 
-def principal(
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
+SessionCookie = Annotated[str | None, Security(cookie_scheme)]
+
+
+def _authenticate(
+    uow: UnitOfWork,
     request: Request,
-    inst: InstallationDep,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
-    session_id: Annotated[str | None, Security(cookie_scheme)],
+    bearer: HTTPAuthorizationCredentials | None,
+    session_id: str | None,
+) -> Principal:
+    if bearer is not None:
+        found = authenticate_token(uow, bearer.credentials.strip())
+        return Principal(found.user, found.actor)
+    if request.headers.get("authorization"):
+        raise AuthenticationFailed("Use 'Authorization: Bearer <API token>'.")
+    if not session_id:
+        raise AuthenticationFailed("Sign in, or send a personal API token.")
+    found = authenticate_session(uow, session_id)
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not sent or not hmac.compare_digest(sent.encode(), found.csrf_token.encode()):
+            raise CsrfFailed(
+                f"This request changes data and needs the {CSRF_HEADER} header "
+                "from your sign-in response."
+            )
+    return Principal(found.user, found.actor, session_id)
+
+
+def principal(
+    request: Request, inst: InstallationDep, bearer: Bearer, session_id: SessionCookie
 ) -> Principal:
     with inst.uow() as uow:
-        if bearer is not None:
-            user = user_for_token(uow, bearer.credentials.strip())
-            session_id = None
-        elif request.headers.get("authorization"):
-            raise AuthenticationFailed("Use 'Authorization: Bearer <API token>'.")
-        elif session_id:
-            user, csrf = user_for_session(uow, session_id)
-            if request.method not in SAFE_METHODS:
-                sent = request.headers.get(CSRF_HEADER, "")
-                if not sent or not hmac.compare_digest(sent.encode(), csrf.encode()):
-                    raise CsrfFailed(
-                        f"This request changes data and needs the {CSRF_HEADER} header "
-                        "from your sign-in response."
-                    )
-        else:
-            raise AuthenticationFailed("Sign in, or send a personal API token.")
-        return Principal(user, actor_for(uow, user), session_id)
+        return _authenticate(uow, request, bearer, session_id)
 
 
 PrincipalDep = Annotated[Principal, Depends(principal)]
+
+
+@dataclass(frozen=True)
+class AuthenticatedUnit:
+    """An open unit of work whose first act was to authenticate the request."""
+
+    uow: UnitOfWork
+    principal: Principal
+
+
+def authenticated_unit(
+    request: Request, inst: InstallationDep, bearer: Bearer, session_id: SessionCookie
+) -> Iterator[AuthenticatedUnit]:
+    with inst.uow() as uow:
+        yield AuthenticatedUnit(uow, _authenticate(uow, request, bearer, session_id))
+
+
+# scope="function": the unit of work ends (and its connection returns to the pool) when the
+# route returns, not after the response has been sent.
+AuthenticatedUnitDep = Annotated[AuthenticatedUnit, Depends(authenticated_unit, scope="function")]

@@ -7,7 +7,7 @@ read it but not do what they asked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from correspondent.domain.access import (
     ACTIVITY_TYPE,
@@ -35,7 +35,12 @@ def role_catalogue(uow: UnitOfWork) -> dict[str, Role]:
 
 
 def actor_for(uow: UnitOfWork, user: User) -> Actor:
-    catalogue = role_catalogue(uow)
+    return actor_of(user, uow.access.stored_roles())
+
+
+def actor_of(user: User, stored_roles: Mapping[str, Role]) -> Actor:
+    """``user`` as an actor, given (at least) the stored roles among theirs."""
+    catalogue = {**BUILTIN_ROLES, **stored_roles}
     privileges = merge_privileges(catalogue[name] for name in user.roles if name in catalogue)
     return Actor(user.id, user.business_unit_id, privileges, frozenset(user.roles), user.active)
 
@@ -58,7 +63,7 @@ def authorize(uow: UnitOfWork, actor: Actor, ref: RecordRef, operation: Operatio
     return facts
 
 
-def authorize_create(uow: UnitOfWork, actor: Actor, type_name: str, owner: User) -> None:
+def authorize_create(actor: Actor, type_name: str, owner: User) -> None:
     facts = RecordFacts(owner.id, owner.business_unit_id)
     if not may(actor, type_name, Operation.CREATE, facts):
         whose = "your own" if owner.id == actor.user_id else f"{owner.email}'s"
@@ -82,6 +87,15 @@ def read_scopes(actor: Actor, types: Iterable[str] = SECURED_TYPES) -> dict[str,
 def readable_refs(uow: UnitOfWork, actor: Actor, refs: Iterable[RecordRef]) -> set[RecordRef]:
     wanted = {r for r in refs if r.type in SECURED_TYPES}
     return uow.access.readable(wanted, read_scopes(actor, {r.type for r in wanted}))
+
+
+def readable_names(
+    uow: UnitOfWork, actor: Actor, refs: Iterable[RecordRef], user_ids: Iterable[int]
+) -> dict[RecordRef, str]:
+    """Names of those ``refs`` the actor may read, and the users' emails, in one query."""
+    wanted = {r for r in refs if r.type in SECURED_TYPES and r.type != ACTIVITY_TYPE}
+    scopes = read_scopes(actor, {r.type for r in wanted})
+    return uow.access.readable_names(wanted, scopes, user_ids)
 
 
 def require_administrator(actor: Actor) -> None:

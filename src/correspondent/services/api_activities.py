@@ -63,9 +63,9 @@ def track(
     regarding: RecordRef | None = None,
 ) -> tuple[bool, dict[str, Any] | None]:
     """Track ``raw`` for ``user``; returns (created, the activity view or None if not readable)."""
-    with tracker.uow_factory() as uow:
-        authorize_create(uow, actor, ACTIVITY_TYPE, user)
-        if regarding is not None:
+    authorize_create(actor, ACTIVITY_TYPE, user)
+    if regarding is not None:
+        with tracker.uow_factory() as uow:
             _require_readable_record(uow, actor, regarding)
             existing = _existing_activity(uow, raw, user)
             if existing is not None:
@@ -123,29 +123,6 @@ def list_activities(
             sent_before=wanted.sent_before,
             before_id=before,
             limit=limit,
-        )
-        views = summary_views(uow, actor, items)
-    return Page(views, encode_cursor(None, items[-1].id) if len(items) == limit else None)
-
-
-def timeline(
-    uow_factory: UnitOfWorkFactory,
-    actor: Actor,
-    ref: RecordRef,
-    *,
-    cursor: str | None = None,
-    limit: int = 50,
-) -> Page:
-    """The record's activities (as regarding or party), and its contacts' for an account."""
-    check_limit(limit)
-    before = decode_cursor(cursor)[1] if cursor else None
-    with uow_factory() as uow:
-        authorize(uow, actor, ref, Operation.READ)
-        related = [ref]
-        if ref.type == "account":
-            related += [RecordRef("contact", i) for i in uow.listing.contacts_of_account(ref.id)]
-        items = uow.listing.activity_page(
-            scope(actor, ACTIVITY_TYPE), related=related, before_id=before, limit=limit
         )
         views = summary_views(uow, actor, items)
     return Page(views, encode_cursor(None, items[-1].id) if len(items) == limit else None)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from correspondent.domain.access import ACTIVITY_TYPE, Actor
 from correspondent.domain.activity import EmailActivity
 from correspondent.domain.records import USER_TYPE, RecordRef
-from correspondent.services.access import readable_refs
+from correspondent.services.access import readable_names, readable_refs
 from correspondent.services.ports import UnitOfWork
 from correspondent.services.views import activity_view
 
@@ -45,10 +45,10 @@ def full_view(uow: UnitOfWork, actor: Actor, activity: EmailActivity) -> dict[st
 def summary_views(
     uow: UnitOfWork, actor: Actor, items: list[ActivitySummary]
 ) -> list[dict[str, Any]]:
-    """Timeline and list entries: a few columns each, names and links in two queries."""
-    regarding = {a.regarding for a in items if a.regarding}
-    visible = readable_refs(uow, actor, regarding)
-    names = uow.directory.names(visible | {RecordRef(USER_TYPE, a.owner_id) for a in items})
+    """Timeline and list entries: a few columns each, names and links in one query."""
+    names = readable_names(
+        uow, actor, {a.regarding for a in items if a.regarding}, {a.owner_id for a in items}
+    )
     return [
         {
             "id": a.id,
@@ -60,7 +60,7 @@ def summary_views(
             "owner": names.get(RecordRef(USER_TYPE, a.owner_id), ""),
             "regarding": (
                 {"type": a.regarding.type, "id": a.regarding.id, "name": names.get(a.regarding, "")}
-                if a.regarding and a.regarding in visible
+                if a.regarding and a.regarding in names
                 else None
             ),
             "raw_size": a.raw_size,

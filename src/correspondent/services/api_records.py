@@ -115,7 +115,7 @@ def create_record(
         owner = uow.directory.user(owner_id if owner_id is not None else actor.user_id)
         if owner is None or not owner.active:
             raise NotFound(f"There is no active user with id {owner_id}.")
-        authorize_create(uow, actor, type_name, owner)
+        authorize_create(actor, type_name, owner)
         record = build_record(uow, RecordInput(type_name, values, owner.email))
         _check_references(uow, actor, record)
         record = uow.directory.add_record(record)

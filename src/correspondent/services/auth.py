@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from correspondent.domain.access import Actor
 from correspondent.domain.errors import CorrespondentError, InvalidInput, NotFound
 from correspondent.domain.users import User
+from correspondent.services.access import actor_of
 from correspondent.services.directory import require_user
 from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
 
 if TYPE_CHECKING:
-    from correspondent.storage.auth_repository import TokenRow
+    from correspondent.storage.auth_repository import Credential, TokenRow
 
 TOKEN_PREFIX = "cor_"
 SESSION_LIFETIME = timedelta(hours=12)
@@ -113,29 +115,42 @@ def sign_out(uow_factory: UnitOfWorkFactory, session_id: str) -> None:
         uow.commit()
 
 
-def _active_user(uow: UnitOfWork, user_id: int) -> User:
-    user = uow.directory.user(user_id)
-    if user is None or not user.active:
+@dataclass(frozen=True)
+class Authenticated:
+    """Who sent a request, as the API's checks need them."""
+
+    user: User
+    actor: Actor
+    csrf_token: str = ""
+    """For a browser session: the token that requests changing data must repeat."""
+
+
+def _authenticated(found: Credential) -> Authenticated:
+    if not found.user.active:
         raise AuthenticationFailed("This account is deactivated or no longer exists.")
-    return user
+    return Authenticated(found.user, actor_of(found.user, found.stored_roles), found.csrf_token)
 
 
-def user_for_session(uow: UnitOfWork, session_id: str) -> tuple[User, str]:
-    """The session's user and its CSRF token; raises AuthenticationFailed when not valid."""
-    found = uow.auth.session(digest(session_id))
-    if found is None or found.expires_at <= datetime.now(UTC):
+def authenticate_session(uow: UnitOfWork, session_id: str) -> Authenticated:
+    """The session's user; raises AuthenticationFailed when the session is not valid."""
+    found = uow.auth.session_credential(digest(session_id))
+    if found is None or found.expires_at is None or found.expires_at <= datetime.now(UTC):
         raise AuthenticationFailed("Your session has ended; sign in again.")
-    return _active_user(uow, found.user_id), found.csrf_token
+    return _authenticated(found)
 
 
-def user_for_token(uow: UnitOfWork, token: str) -> User:
-    found = uow.auth.token_by_hash(digest(token)) if token.startswith(TOKEN_PREFIX) else None
-    now = datetime.now(UTC)
+def authenticate_token(uow: UnitOfWork, token: str) -> Authenticated:
+    """The token's user; raises AuthenticationFailed for unknown, revoked or expired tokens.
+
+    Read from the database on every request, never cached: revoking a token or deactivating
+    its user takes effect with the next request.
+    """
+    found = uow.auth.token_credential(digest(token)) if token.startswith(TOKEN_PREFIX) else None
     if found is None or found.revoked_at is not None:
         raise AuthenticationFailed("The API token is not valid or was revoked.")
-    if found.expires_at is not None and found.expires_at <= now:
+    if found.expires_at is not None and found.expires_at <= datetime.now(UTC):
         raise AuthenticationFailed("The API token has expired; create a new one.")
-    return _active_user(uow, found.user_id)
+    return _authenticated(found)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from correspondent.domain.access import (
     format_privileges,
     parse_privileges,
 )
-from correspondent.domain.records import RecordRef
+from correspondent.domain.records import USER_TYPE, RecordRef
 from correspondent.storage.access_tables import record_shares, roles
 from correspondent.storage.tables import activities, activity_parties, records, users
 
@@ -90,21 +90,34 @@ class AccessRepository:
 
     # -- facts --------------------------------------------------------------------------------
     def facts(self, ref: RecordRef, user_id: int) -> RecordFacts | None:
-        """Owner, business unit and ``user_id``'s share of one record; None if it does not exist."""
+        """Owner, business unit and ``user_id``'s share of one record; None if it does not exist.
+
+        One query: the share is an outer join (at most one row, uq_record_shares_once).
+        """
+        share = sa.and_(
+            record_shares.c.record_type == ref.type,
+            record_shares.c.record_id == ref.id,
+            record_shares.c.user_id == user_id,
+        )
+        source: sa.FromClause
         if ref.type == ACTIVITY_TYPE:
-            query = (
-                sa.select(activities.c.owner_id, users.c.business_unit_id)
-                .join(users, users.c.id == activities.c.owner_id)
-                .where(activities.c.id == ref.id)
+            source = activities.join(users, users.c.id == activities.c.owner_id)
+            query = sa.select(activities.c.owner_id, users.c.business_unit_id).where(
+                activities.c.id == ref.id
             )
         else:
+            source = records
             query = sa.select(records.c.owner_id, records.c.business_unit_id).where(
                 records.c.id == ref.id, records.c.type == ref.type
             )
+        query = query.add_columns(record_shares.c.access).select_from(
+            source.outerjoin(record_shares, share)
+        )
         row = self.conn.execute(query).first()
         if row is None:
             return None
-        return RecordFacts(row.owner_id, row.business_unit_id, self.share_of(ref, user_id))
+        access = ShareAccess(row.access) if row.access else None
+        return RecordFacts(row.owner_id, row.business_unit_id, access)
 
     def readable(self, refs: Iterable[RecordRef], scopes: dict[str, Scope]) -> set[RecordRef]:
         """Those of ``refs`` that exist and fall in the scope given for their type."""
@@ -122,6 +135,34 @@ class AccessRepository:
                 query = query.where(records.c.type == type_name)
             found |= {RecordRef(type_name, i) for i in self.conn.execute(query).scalars()}
         return found
+
+    def readable_names(
+        self, refs: Iterable[RecordRef], scopes: dict[str, Scope], user_ids: Iterable[int]
+    ) -> dict[RecordRef, str]:
+        """Names of those record ``refs`` in their type's scope, and users' emails: one query."""
+        by_type: dict[str, set[int]] = defaultdict(set)
+        for ref in refs:
+            if ref.type in scopes and ref.type != ACTIVITY_TYPE:
+                by_type[ref.type].add(ref.id)
+        parts = [
+            sa.select(records.c.id, records.c.type, records.c.name).where(
+                records.c.type == type_name,
+                records.c.id.in_(sorted(ids)),
+                scope_clause(type_name, scopes[type_name]),
+            )
+            for type_name, ids in sorted(by_type.items())
+        ]
+        wanted_users = sorted(set(user_ids))
+        if wanted_users:
+            parts.append(
+                sa.select(users.c.id, sa.literal_column(f"'{USER_TYPE}'"), users.c.email).where(
+                    users.c.id.in_(wanted_users)
+                )
+            )
+        if not parts:
+            return {}
+        query = parts[0] if len(parts) == 1 else sa.union_all(*parts)
+        return {RecordRef(t, i): name for i, t, name in self.conn.execute(query)}
 
     # -- shares -------------------------------------------------------------------------------
     def share_of(self, ref: RecordRef, user_id: int) -> ShareAccess | None:

@@ -1,14 +1,24 @@
-"""Repository for credentials: password hashes, API tokens, web sessions and login failures."""
+"""Repository for credentials: password hashes, API tokens, web sessions and login failures.
+
+``token_credential`` and ``session_credential`` answer everything authenticating a request needs
+(the credential's validity, its user, and the stored definitions of that user's roles) in one
+query: they run on every API request, where each round trip to the database shows in latency.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
-from correspondent.storage.access_tables import api_tokens, login_failures, web_sessions
+from correspondent.domain.access import Role, parse_privileges
+from correspondent.domain.users import User
+from correspondent.storage.access_tables import api_tokens, login_failures, roles, web_sessions
+from correspondent.storage.directory import user_from_row
 from correspondent.storage.tables import users
 
 
@@ -25,10 +35,15 @@ class TokenRow:
 
 
 @dataclass(frozen=True)
-class SessionRow:
-    user_id: int
-    csrf_token: str
-    expires_at: datetime
+class Credential:
+    """A token's or session's user, with the credential's own limits."""
+
+    user: User
+    stored_roles: dict[str, Role]
+    """Saved definitions of the user's roles (custom roles, edited built-in ones)."""
+    expires_at: datetime | None
+    revoked_at: datetime | None = None
+    csrf_token: str = ""
 
 
 class AuthRepository:
@@ -71,11 +86,13 @@ class AuthRepository:
             ).scalar_one()
         )
 
-    def token_by_hash(self, token_hash: str) -> TokenRow | None:
-        row = self.conn.execute(
-            sa.select(api_tokens).where(api_tokens.c.token_hash == token_hash)
-        ).first()
-        return _token(row) if row else None
+    def token_credential(self, token_hash: str) -> Credential | None:
+        return self._credential(
+            api_tokens,
+            api_tokens.c.token_hash == token_hash,
+            api_tokens.c.expires_at,
+            api_tokens.c.revoked_at,
+        )
 
     def tokens_of(self, user_id: int) -> list[TokenRow]:
         rows = self.conn.execute(
@@ -114,11 +131,66 @@ class AuthRepository:
             )
         )
 
-    def session(self, id_hash: str) -> SessionRow | None:
-        row = self.conn.execute(
-            sa.select(web_sessions).where(web_sessions.c.id_hash == id_hash)
-        ).first()
-        return SessionRow(row.user_id, row.csrf_token, row.expires_at) if row else None
+    def session_credential(self, id_hash: str) -> Credential | None:
+        return self._credential(
+            web_sessions,
+            web_sessions.c.id_hash == id_hash,
+            web_sessions.c.expires_at,
+            sa.null().label("revoked_at"),
+            web_sessions.c.csrf_token,
+        )
+
+    def _credential(
+        self,
+        source: sa.Table,
+        match: ColumnElement[bool],
+        *extra: ColumnElement[Any],
+    ) -> Credential | None:
+        """``source``'s row matching ``match``, joined to its user and the user's stored roles.
+
+        One row per stored role the user holds (or one with NULL role columns): roles are few,
+        and this saves a second round trip on every request.
+        """
+        query: sa.Select[Any] = (
+            sa.select(
+                *(c for c in users.c if c.name != "password_hash"),
+                *extra,
+                roles.c.name.label("role_name"),
+                roles.c.description.label("role_description"),
+                roles.c.privileges.label("role_privileges"),
+            )
+            .select_from(
+                source.join(users, users.c.id == source.c.user_id).outerjoin(
+                    roles, roles.c.name.in_(self._role_names_of_user())
+                )
+            )
+            .where(match)
+        )
+        rows = self.conn.execute(query).all()
+        if not rows:
+            return None
+        first = rows[0]._mapping
+        return Credential(
+            user_from_row(rows[0]),
+            {
+                r.role_name: Role(
+                    r.role_name, r.role_description, parse_privileges(r.role_privileges)
+                )
+                for r in rows
+                if r.role_name is not None
+            },
+            first["expires_at"],
+            first.get("revoked_at"),
+            first.get("csrf_token", ""),
+        )
+
+    def _role_names_of_user(self) -> sa.Select[str]:
+        """The names in ``users.roles`` (a JSON array) as rows, correlated to the outer query."""
+        if self.conn.dialect.name == "postgresql":
+            names = sa.func.json_array_elements_text(users.c.roles).table_valued("value")
+        else:
+            names = sa.func.json_each(users.c.roles).table_valued("value")
+        return sa.select(names.c.value)
 
     def delete_session(self, id_hash: str) -> None:
         self.conn.execute(sa.delete(web_sessions).where(web_sessions.c.id_hash == id_hash))

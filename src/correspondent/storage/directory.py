@@ -23,7 +23,7 @@ from correspondent.domain.users import BusinessUnit, User
 from correspondent.storage.tables import business_units, email_addresses, records, users
 
 
-def _user(row: Row[Any]) -> User:
+def user_from_row(row: Row[Any]) -> User:
     return User(
         id=row.id,
         email=row.email,
@@ -83,14 +83,14 @@ class DirectoryRepository:
 
     def user(self, user_id: int) -> User | None:
         row = self.conn.execute(sa.select(users).where(users.c.id == user_id)).first()
-        return _user(row) if row else None
+        return user_from_row(row) if row else None
 
     def user_by_email(self, email: str) -> User | None:
         row = self.conn.execute(sa.select(users).where(users.c.email == email)).first()
-        return _user(row) if row else None
+        return user_from_row(row) if row else None
 
     def list_users(self) -> list[User]:
-        return [_user(r) for r in self.conn.execute(sa.select(users).order_by(users.c.id))]
+        return [user_from_row(r) for r in self.conn.execute(sa.select(users).order_by(users.c.id))]
 
     def update_user(self, user: User) -> None:
         self.conn.execute(
