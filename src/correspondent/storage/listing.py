@@ -108,10 +108,12 @@ class ListingRepository:
         return list(self.conn.execute(query).scalars())
 
     def contacts_of_account(self, account_id: int) -> list[int]:
-        query = sa.select(records.c.id).where(
+        return list(self.conn.execute(self._contacts_of(account_id)).scalars())
+
+    def _contacts_of(self, account_id: int) -> sa.Select[int]:
+        return sa.select(records.c.id).where(
             records.c.type == "contact", self._parent_account_is(account_id)
         )
-        return list(self.conn.execute(query).scalars())
 
     def _parent_account_is(self, account_id: int) -> ColumnElement[bool]:
         """``fields["account"] == account_id``, spelled as index ix_records_type_account is.
@@ -130,6 +132,7 @@ class ListingRepository:
         scope: Scope,
         *,
         related: Sequence[RecordRef] = (),
+        contacts_of: int | None = None,
         regarding: RecordRef | None = None,
         party: RecordRef | None = None,
         owner_id: int | None = None,
@@ -138,12 +141,14 @@ class ListingRepository:
         before_id: int | None = None,
         limit: int = 50,
     ) -> list[ActivitySummary]:
-        """Newest first (by id); ``related``: regarding or party is any of these records."""
+        """Newest first (by id); ``related``: regarding or party is any of these records, or
+        (``contacts_of``) any contact of that account."""
         source: sa.FromClause = activities
-        if related:
+        if related or contacts_of is not None:
             # Drive the query from the (indexed, usually small) set of related ids instead of
             # letting the planner walk the whole primary key backwards and filter every row.
-            candidates = _related_ids(related)
+            contacts = None if contacts_of is None else self._contacts_of(contacts_of)
+            candidates = _related_ids(related, contacts)
             source = activities.join(candidates, candidates.c.id == activities.c.id)
         query = (
             sa.select(
@@ -216,23 +221,33 @@ def _party_in(refs: Sequence[RecordRef]) -> ColumnElement[bool]:
     )
 
 
-def _related_ids(refs: Sequence[RecordRef]) -> sa.Subquery:
-    """Ids of activities regarding any of ``refs`` or having one of them as a party."""
-    grouped = _by_type(refs)
-    regarding = sa.select(activities.c.id.label("id")).where(
-        sa.or_(
-            *(
-                sa.and_(activities.c.regarding_type == t, activities.c.regarding_id.in_(ids))
-                for t, ids in grouped.items()
-            )
-        )
+def _related_ids(refs: Sequence[RecordRef], contacts: sa.Select[int] | None) -> sa.Subquery:
+    """Ids of activities regarding any of ``refs`` or ``contacts`` or having one as a party.
+
+    One UNION branch per record type and per link, each a plain lookup in
+    ix_activities_regarding or ix_activity_parties_record: OR-ed conditions become filters on a
+    hashed subplan instead. The contacts come as a join on their own query, not as literal ids:
+    ids that are also common user ids made PostgreSQL expect thousands of party rows per contact
+    (record_id's statistics hold no type), so it walked the whole primary key backwards.
+    """
+    links = (
+        (activities.c.id, activities.c.regarding_type, activities.c.regarding_id),
+        (
+            activity_parties.c.activity_id,
+            activity_parties.c.record_type,
+            activity_parties.c.record_id,
+        ),
     )
-    parties = sa.select(activity_parties.c.activity_id.label("id")).where(
-        sa.or_(
-            *(
-                sa.and_(activity_parties.c.record_type == t, activity_parties.c.record_id.in_(ids))
-                for t, ids in grouped.items()
+    branches: list[sa.Select[int]] = []
+    for activity_id, type_col, id_col in links:
+        for type_name, ids in _by_type(refs).items():
+            match = id_col == ids[0] if len(ids) == 1 else id_col.in_(ids)
+            branches.append(sa.select(activity_id.label("id")).where(type_col == type_name, match))
+        if contacts is not None:
+            found = contacts.subquery()
+            branches.append(
+                sa.select(activity_id.label("id"))
+                .join(found, found.c.id == id_col)
+                .where(type_col == "contact")
             )
-        )
-    )
-    return sa.union(regarding, parties).subquery("related")
+    return sa.union(*branches).subquery("related")

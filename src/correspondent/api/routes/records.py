@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from correspondent.api.deps import InstallationDep, PrincipalDep
+from correspondent.api.deps import AuthenticatedUnitDep, InstallationDep, PrincipalDep
 from correspondent.api.schemas import (
     ActivityPage,
     AssignIn,
@@ -21,7 +21,7 @@ from correspondent.api.schemas import (
     ShareOut,
 )
 from correspondent.domain.records import RecordRef
-from correspondent.services import api_activities, api_records, api_sharing
+from correspondent.services import api_records, api_sharing, api_timeline
 
 router = APIRouter(prefix="/records", tags=["records"])
 Limit = Annotated[int, Query(ge=1, le=200)]
@@ -154,12 +154,12 @@ def unshare_record(
 def timeline(
     type_name: RecordType,
     record_id: PathId,
-    principal: PrincipalDep,
-    inst: InstallationDep,
+    unit: AuthenticatedUnitDep,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Limit = 50,
 ) -> ActivityPage:
     """Activities regarding the record or with it as a party (for an account: its contacts' too)."""
     ref = RecordRef(type_name.value, record_id)
-    page = api_activities.timeline(inst.uow, principal.actor, ref, cursor=cursor, limit=limit)
+    actor = unit.principal.actor
+    page = api_timeline.timeline(unit.uow, actor, ref, cursor=cursor, limit=limit)
     return ActivityPage(items=page.items, next_cursor=page.next_cursor)
