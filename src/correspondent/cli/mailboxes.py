@@ -151,7 +151,9 @@ def _print_status(view: dict[str, Any]) -> None:
         )
     for failure in view["failed_messages"]:
         out_console.print(
-            f"  failed: {failure['folder']} UID {failure['uid']} ({failure['attempts']} tries): "
+            f"  failed: {failure['folder']} UID {failure['uid']} ({failure['attempts']} tries"
+            + (", gave up" if failure["gave_up"] else "")
+            + f"): "
             f"{failure['reason']}",
             highlight=False,
         )

@@ -168,6 +168,7 @@ def run_mailbox_test(
             mailbox.last_error = None
             mailbox.process_from = mailbox.process_from or now
             ensure_standard_folders(uow, mailbox_id, folders)
+            uow.mailboxes.messages.retry_given_up(mailbox_id, now)  # try them once more
             uow.mailboxes.add_alert(
                 mailbox_id, Alert(AlertLevel.INFORMATION, "Server-side sync enabled.", now)
             )
@@ -267,6 +268,7 @@ def _status_view(uow: UnitOfWork, mailbox: Mailbox) -> dict[str, Any]:
                 "reason": m.reason,
                 "attempts": m.attempts,
                 "next_retry_at": m.next_retry_at,
+                "gave_up": m.next_retry_at is None,
             }
             for m in uow.mailboxes.messages.failures(mailbox.id)
         ],

@@ -1,7 +1,9 @@
-"""The UID → activity map of the mailbox sync, its failure list, and the CRM look-ups it needs.
+"""The UID → activity map of the mailbox sync and the CRM look-ups it needs.
 
 A map row exists for every message the sync tracked (``tracked``), handed to the quarantine
 (``quarantined``) or saw untracked by the user (``untracked``), per (folder, UIDVALIDITY, UID).
+The per-message failure list is in ``storage.mailbox_failures`` (mixed in here, so the sync
+reaches both as ``uow.mailboxes.messages``).
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from correspondent.domain.records import RecordRef
+from correspondent.storage.mailbox_failures import FailedMessage, FailureList
 from correspondent.storage.mailbox_tables import mailbox_failures, mailbox_messages
 from correspondent.storage.sql import insert_ignoring_duplicates
 from correspondent.storage.tables import activities, activity_trackers
+
+__all__ = ["FailedMessage", "MailboxMessageRepository", "MappedMessage", "Outcome"]
 
 
 class Outcome(enum.StrEnum):
@@ -36,18 +41,7 @@ class MappedMessage:
     keyword_written: bool
 
 
-@dataclass(frozen=True)
-class FailedMessage:
-    folder_id: int
-    uidvalidity: int
-    uid: int
-    source: str
-    reason: str
-    attempts: int
-    next_retry_at: datetime | None
-
-
-class MailboxMessageRepository:
+class MailboxMessageRepository(FailureList):
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
@@ -247,54 +241,3 @@ class MailboxMessageRepository:
             )
         )
         return set(rows.scalars())
-
-    # -- failures ---------------------------------------------------------------------------
-    def record_failure(self, mailbox_id: int, failure: FailedMessage, now: datetime) -> None:
-        where = [
-            mailbox_failures.c.folder_id == failure.folder_id,
-            mailbox_failures.c.uidvalidity == failure.uidvalidity,
-            mailbox_failures.c.uid == failure.uid,
-        ]
-        updated = self.conn.execute(
-            sa.update(mailbox_failures)
-            .where(*where)
-            .values(
-                reason=failure.reason,
-                attempts=mailbox_failures.c.attempts + 1,
-                next_retry_at=failure.next_retry_at,
-            )
-        )
-        if updated.rowcount == 0:
-            self.conn.execute(
-                sa.insert(mailbox_failures).values(
-                    mailbox_id=mailbox_id,
-                    folder_id=failure.folder_id,
-                    uidvalidity=failure.uidvalidity,
-                    uid=failure.uid,
-                    source=failure.source,
-                    reason=failure.reason,
-                    attempts=1,
-                    next_retry_at=failure.next_retry_at,
-                    created_at=now,
-                )
-            )
-
-    def failures(self, mailbox_id: int, folder_id: int | None = None) -> list[FailedMessage]:
-        query = sa.select(mailbox_failures).where(mailbox_failures.c.mailbox_id == mailbox_id)
-        if folder_id is not None:
-            query = query.where(mailbox_failures.c.folder_id == folder_id)
-        return [
-            FailedMessage(
-                r.folder_id, r.uidvalidity, r.uid, r.source, r.reason, r.attempts, r.next_retry_at
-            )
-            for r in self.conn.execute(query.order_by(mailbox_failures.c.id))
-        ]
-
-    def resolve_failure(self, folder_id: int, uidvalidity: int, uid: int) -> None:
-        self.conn.execute(
-            sa.delete(mailbox_failures).where(
-                mailbox_failures.c.folder_id == folder_id,
-                mailbox_failures.c.uidvalidity == uidvalidity,
-                mailbox_failures.c.uid == uid,
-            )
-        )

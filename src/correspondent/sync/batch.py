@@ -12,11 +12,17 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from correspondent.domain.activity import TrackerSource
-from correspondent.domain.mailbox import TRACKED_KEYWORD, FolderSyncState, WatchedFolder
+from correspondent.domain.mailbox import (
+    TRACKED_KEYWORD,
+    Alert,
+    AlertLevel,
+    FolderSyncState,
+    WatchedFolder,
+)
 from correspondent.domain.mailbox_rules import (
     Adopt,
     Decision,
@@ -28,6 +34,7 @@ from correspondent.domain.mailbox_rules import (
     decide,
     needs_reply_facts,
 )
+from correspondent.domain.message_retry import MessageRetryPolicy
 from correspondent.mail.imap import ImapSession
 from correspondent.mail.imap_responses import MessageHeaders
 from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
@@ -43,7 +50,6 @@ from correspondent.sync.facts import HeaderSummary, gather_facts
 
 log = logging.getLogger(__name__)
 SKIP_EXPUNGED = "expunged_before_read"
-RETRY_DELAY = timedelta(minutes=5)
 TRACK_BATCH = 50
 """Messages tracked per transaction: amortises commits and look-ups, bounds what is held."""
 
@@ -66,6 +72,7 @@ class SyncContext:
     lease_owner: str | None = None
     lease_for: timedelta = timedelta(minutes=2)
     header_batch: int = 200
+    message_retry: MessageRetryPolicy = field(default_factory=MessageRetryPolicy)
     stop_requested: Callable[[], bool] = field(default=lambda: False)
 
     def renew_lease(self, uow: UnitOfWork) -> None:
@@ -201,8 +208,8 @@ def _record(
                 uid,
                 decision.source.value,
                 str(result) or type(result).__name__,
-                1,
-                ctx.now() + RETRY_DELAY,
+                1,  # the attempt count and next retry are set from the stored row at commit
+                None,
             )
         )
         return
@@ -233,14 +240,41 @@ def _commit(
             )  # fmt: skip
         for uid in out.settled:
             messages.resolve_failure(folder.id, uidvalidity, uid)
-        for failure in out.failures:
-            messages.record_failure(ctx.mailbox_id, failure, now)
+        if out.failures:
+            _record_failures(ctx, uow, folder, out.failures)
         uow.mailboxes.add_skips(folder.id, out.skips)
         if advance_to is not None and advance_to > folder.state.last_uid:
             state = FolderSyncState(uidvalidity, advance_to, folder.state.highestmodseq)
             uow.mailboxes.advance(folder.id, state)
             folder.state = state
         uow.commit()
+
+
+def _record_failures(
+    ctx: SyncContext, uow: UnitOfWork, folder: WatchedFolder, failures: list[FailedMessage]
+) -> None:
+    """Count the attempt and schedule the next along the retry policy, or give up (visibly)."""
+    assert folder.id is not None
+    now = ctx.now()
+    messages = uow.mailboxes.messages
+    before = {
+        f.uid: f.attempts
+        for f in messages.failures(ctx.mailbox_id, folder.id)
+        if f.uidvalidity == folder.state.uidvalidity
+    }
+    for failure in failures:
+        attempts = before.get(failure.uid, 0) + 1
+        next_retry = ctx.message_retry.next_retry(attempts, now)
+        messages.record_failure(
+            ctx.mailbox_id, replace(failure, attempts=attempts, next_retry_at=next_retry), now
+        )
+        if next_retry is None:
+            text = (
+                f"Gave up tracking message UID {failure.uid} in {folder.name!r} after "
+                f"{attempts} attempts: {failure.reason}. It stays in the failed list; "
+                "Test & Enable tries again."
+            )
+            uow.mailboxes.add_alert(ctx.mailbox_id, Alert(AlertLevel.WARNING, text, now))
 
 
 def _write_keywords(

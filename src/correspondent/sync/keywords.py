@@ -8,8 +8,9 @@
   keyword is cleared.
 * Changes are found with CONDSTORE: ``changed_since(highestmodseq of the last pass)``; only UIDs
   up to the position before this pass are looked at (newer ones were just read in full).
-* Failed messages are tried again when their retry time has come; a failed UID that no longer
-  exists leaves the list.
+* Failed messages are tried again when their retry time has come (``domain.message_retry``:
+  growing waits, then "gave up", which stays listed); a failed UID that no longer exists leaves
+  the list.
 """
 
 from __future__ import annotations
@@ -105,7 +106,8 @@ def retry_failures(ctx: SyncContext, session: ImapSession, folder: WatchedFolder
             f.uid
             for f in uow.mailboxes.messages.failures(ctx.mailbox_id, folder.id)
             if f.uidvalidity == folder.state.uidvalidity
-            and (f.next_retry_at is None or f.next_retry_at <= now)
+            and f.next_retry_at is not None  # None: gave up, see domain.message_retry
+            and f.next_retry_at <= now
         ]
     if not due:
         return 0

@@ -152,6 +152,7 @@ class MailboxWorker(threading.Thread):
             lease_owner=runner.owner,
             lease_for=runner.config.lease_for,
             header_batch=runner.config.header_batch,
+            message_retry=runner.config.message_retry,
             stop_requested=self.stopping,
         )
         return mailbox, ctx

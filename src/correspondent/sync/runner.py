@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from correspondent.domain.mailbox import BackoffPolicy, Mailbox
+from correspondent.domain.message_retry import MessageRetryPolicy
 from correspondent.mail.imap import ImapSession
 from correspondent.services.mailbox_connect import MailboxConnector
 from correspondent.services.ports import UnitOfWorkFactory
@@ -66,6 +67,8 @@ class RunnerConfig:
     use_idle: bool = True
     header_batch: int = 200
     backoff: BackoffPolicy = field(default_factory=BackoffPolicy)
+    message_retry: MessageRetryPolicy = field(default_factory=MessageRetryPolicy)
+    """Retries of single messages that failed to track (the mailbox itself is fine)."""
 
 
 class SyncRunner:
