@@ -57,8 +57,16 @@ def serve(
     sync: Annotated[
         bool, typer.Option(help="Also run the mailbox sync in this process (see 'worker').")
     ] = True,
+    workers: Annotated[
+        int, typer.Option(min=1, help="API processes; the sync still runs once, in this one.")
+    ] = 1,
 ) -> None:
-    """Run the HTTP server (seeding a demo organisation on first start) and the mailbox sync."""
+    """Run the HTTP server (seeding a demo organisation on first start) and the mailbox sync.
+
+    With ``--workers N`` the API runs in N child processes (``api.server``, which keeps
+    TCP_NODELAY on their connections) and the sync runs once, in a thread of this parent
+    process: a sync per worker would only fight over the same leases.
+    """
     import uvicorn
 
     from correspondent.api.app import create_app
@@ -76,7 +84,14 @@ def serve(
     )
     runner = mailboxes.start_background_sync(installation) if sync else None
     try:
-        uvicorn.run(create_app(installation), host=host, port=port, log_level="info")
+        if workers == 1:
+            uvicorn.run(create_app(installation), host=host, port=port, log_level="info")
+        else:
+            from correspondent.api import asgi, server
+
+            asgi.export_settings(installation.settings)
+            server.serve("correspondent.api.asgi:app", host=host, port=port, workers=workers,
+                         factory=True, log_level="info")  # fmt: skip
     finally:
         if runner is not None:
             mailboxes.stop_background_sync(runner)
