@@ -202,4 +202,3 @@ def check_identity(mailbox_address: str, user_email: str) -> None:
             f"To track email, the mailbox address ({mailbox_address}) must be the same as "
             f"your email address in the CRM ({user_email})."
         )
-

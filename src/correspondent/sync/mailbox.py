@@ -44,9 +44,7 @@ def watched_folders(ctx: SyncContext, session: ImapSession | None = None) -> lis
     return folders
 
 
-def sync_mailbox_once(
-    ctx: SyncContext, session: ImapSession, *, full: bool = True
-) -> MailboxPass:
+def sync_mailbox_once(ctx: SyncContext, session: ImapSession, *, full: bool = True) -> MailboxPass:
     """Sync every watched folder once and record the pass on the mailbox (``full=False``:
     unchanged folders are skipped after a STATUS, see ``sync_folder``)."""
     result = MailboxPass()
