@@ -28,6 +28,10 @@ from correspondent.storage.tables import (
     activity_trackers,
 )
 
+# Values go in as parameters: a statement built with .values(...) would be rebuilt and its
+# cache key computed over the message bodies on every insert.
+_INSERT_ACTIVITY = sa.insert(activities).returning(activities.c.id)
+
 
 class ActivityRepository:
     """Activities and their children.
@@ -101,9 +105,7 @@ class ActivityRepository:
             "modified_at": now,
         }
         try:
-            new_id: int = self.conn.execute(
-                sa.insert(activities).values(**values).returning(activities.c.id)
-            ).scalar_one()
+            new_id: int = self.conn.execute(_INSERT_ACTIVITY, values).scalar_one()
         except IntegrityError as error:
             # The transaction is unusable now (PostgreSQL); the caller starts a new one.
             if "identity_key" in str(error.orig):
