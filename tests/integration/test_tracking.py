@@ -229,3 +229,18 @@ def test_a_batch_sees_what_it_added_itself(installation: Installation) -> None:
     recipient = next(p for p in view["parties"] if p["role"] == "to")
     assert sender["resolution"] == "auto_created"
     assert recipient["record"] == sender["record"]  # created once, found by the second message
+
+
+def test_a_refused_message_in_a_batch_leaves_no_blob(installation: Installation) -> None:
+    user = add_user(installation)
+    kept = make_message(sender=address(), attachments=[("a.pdf", "application/pdf", b"%PDF")])
+    refused = make_message(sender=address(), attachments=[("b.pdf", "application/pdf", b"%PDF2")])
+    outcomes = MessageTracker(installation.uow, installation.blobs).track_batch(
+        [
+            TrackRequest(kept, user.email),
+            TrackRequest(refused, user.email, RecordRef("account", 999_999)),
+        ]
+    )
+    assert isinstance(outcomes[0], tracking.TrackResult)
+    assert isinstance(outcomes[1], NotFound)
+    assert len(installation.blobs.all_digests()) == 2  # the kept message and its file only

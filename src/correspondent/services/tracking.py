@@ -39,6 +39,7 @@ from correspondent.mail.message import ParsedMessage
 from correspondent.mail.parse import parse_message
 from correspondent.mail.sanitize import sanitize_html
 from correspondent.mail.sniff import detect_executable_kind
+from correspondent.services.blob_collection import collect_blobs
 from correspondent.services.correlating import correlate
 from correspondent.services.directory import require_record
 from correspondent.services.parties import resolve_message_parties
@@ -135,14 +136,27 @@ class MessageTracker:
                 uow.activities.defer_children = True  # one insert per child table per batch
                 context = TrackingContext(uow)
                 context.prefetch([(r.user_email, m, r.raw) for _, r, m in parsed])
+                planned = self._plan_new(context, parsed)
                 for index, request, message in parsed:
                     try:
-                        outcomes[index] = self._track_in(context, request, message)
+                        outcomes[index] = self._track_in(
+                            context, request, message, planned.get(index)
+                        )
                     except DuplicateActivity:
                         raise
                     except CorrespondentError as error:
                         outcomes[index] = error
+                created = {
+                    i for i, o in enumerate(outcomes) if isinstance(o, TrackResult) and o.created
+                }
+                # Planned, then refused (no regarding record, say): give their references back.
+                unused = [planned[i] for i in planned if i not in created]
+                released = [d for p in unused for d in self._blob_references(p).elements()]
+                for digest in released:
+                    uow.blob_refs.release(digest)
                 uow.commit()
+            if released:
+                collect_blobs(self.uow_factory, self.blobs, released)
         except DuplicateActivity:
             for index, request, message in parsed:
                 try:
@@ -180,10 +194,40 @@ class MessageTracker:
                 uow.commit()
                 return again
 
+    def _plan_new(
+        self, context: TrackingContext, parsed: Sequence[tuple[int, TrackRequest, ParsedMessage]]
+    ) -> dict[int, _Prepared]:
+        """Prepare the batch's new messages and store all their blobs with one reference upsert.
+
+        A message counts as new when its identity key is neither stored nor earlier in the
+        batch; if tracking it is refused later, the caller releases its references.
+        """
+        planned: dict[int, _Prepared] = {}
+        seen: set[str] = set()
+        for index, request, message in parsed:
+            try:
+                user = context.user(request.user_email)
+            except CorrespondentError:
+                continue  # reported when the message is tracked
+            key = context.identity_key(user, message, request.raw)
+            if key in seen or context.identity(key) is not None:
+                continue
+            seen.add(key)
+            planned[index] = self._prepare(message, request.raw, context.org)
+        self._store_blobs(context.uow, [(r.raw, planned[i]) for i, r, _ in parsed if i in planned])
+        return planned
+
     def _track_in(
-        self, context: TrackingContext, request: TrackRequest, message: ParsedMessage
+        self,
+        context: TrackingContext,
+        request: TrackRequest,
+        message: ParsedMessage,
+        planned: _Prepared | None = None,
     ) -> TrackResult:
-        """Track inside the caller's transaction (which the caller commits)."""
+        """Track inside the caller's transaction (which the caller commits).
+
+        ``planned``: the message was prepared and its blobs stored already (batches).
+        """
         uow, org = context.uow, context.org
         user = context.user(request.user_email)
         if org["tracking.require_approved_email"] and not user.email_approved:
@@ -201,9 +245,10 @@ class MessageTracker:
             raise InvalidInput(
                 "This organisation requires a regarding record when tracking (--regarding TYPE:ID)."
             )
-        prepared = self._prepare(message, request.raw, org)
+        prepared = planned or self._prepare(message, request.raw, org)
         activity = self._new_activity(context, request, user, key, prepared)
-        self._store_blobs(uow, request.raw, prepared)
+        if planned is None:
+            self._store_blobs(uow, [(request.raw, prepared)])
         activity_id = uow.activities.add(activity)
         context.remember_activity(key, activity_id, message.message_id, activity.regarding)
         return TrackResult(activity_id, created=True)
@@ -294,16 +339,29 @@ class MessageTracker:
             notifications=prepared.notifications,
         )
 
-    def _store_blobs(self, uow: UnitOfWork, raw: bytes, prepared: _Prepared) -> None:
-        contents: dict[str, bytes] = {prepared.raw_digest: raw}
-        for item in prepared.attachments:
-            if item.content is not None and item.record.blob_hash:
-                contents[item.record.blob_hash] = item.content
-        # Each use counts: an activity holding the same file twice holds two references, and
-        # releases two when it is deleted.
-        uses = Counter([prepared.raw_digest]) + Counter(
-            a.record.blob_hash for a in prepared.attachments if a.content is not None
-        )
-        uow.blob_refs.acquire({d: (len(contents[d]), n) for d, n in uses.items() if d})
+    @staticmethod
+    def _blob_references(prepared: _Prepared) -> Counter[str]:
+        """How many references a new activity holds on each blob it uses.
+
+        Each use counts: an activity holding the same file twice holds two references, and
+        releases two when it is deleted.
+        """
+        uses: Counter[str] = Counter([prepared.raw_digest])
+        uses.update(a.record.blob_hash for a in prepared.attachments if a.record.blob_hash)
+        return uses
+
+    def _store_blobs(self, uow: UnitOfWork, items: Sequence[tuple[bytes, _Prepared]]) -> None:
+        """Take the references (one upsert, rows locked in digest order), then write files."""
+        contents: dict[str, bytes] = {}
+        uses: Counter[str] = Counter()
+        for raw, prepared in items:
+            contents[prepared.raw_digest] = raw
+            for item in prepared.attachments:
+                if item.content is not None and item.record.blob_hash:
+                    contents[item.record.blob_hash] = item.content
+            uses.update(self._blob_references(prepared))
+        if not uses:
+            return
+        uow.blob_refs.acquire({d: (len(contents[d]), n) for d, n in uses.items()})
         for digest in sorted(contents):
             self.blobs.put(digest, contents[digest])
