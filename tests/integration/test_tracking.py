@@ -244,3 +244,45 @@ def test_a_refused_message_in_a_batch_leaves_no_blob(installation: Installation)
     assert isinstance(outcomes[0], tracking.TrackResult)
     assert isinstance(outcomes[1], NotFound)
     assert len(installation.blobs.all_digests()) == 2  # the kept message and its file only
+
+
+def test_oversized_identifiers_and_addresses_are_stored_safely(installation: Installation) -> None:
+    user = add_user(installation)
+    long_id = "<" + "x" * 990 + "@example.org>"
+    long_address = "a" * 400 + "@example.org"
+    raw = (
+        f"From: sender@example.org\r\nTo: {user.email}, {long_address}\r\n"
+        f"Subject: long\r\nMessage-ID: {long_id}\r\nIn-Reply-To: {long_id}\r\n\r\nbody\r\n"
+    ).encode()
+    outcomes = MessageTracker(installation.uow, installation.blobs).track_batch(
+        [TrackRequest(raw, user.email), TrackRequest(make_message(sender=address()), user.email)]
+    )
+    assert all(isinstance(o, tracking.TrackResult) and o.created for o in outcomes), outcomes
+    again = MessageTracker(installation.uow, installation.blobs).track(
+        TrackRequest(raw, user.email)
+    )
+    assert again.activity_id == outcomes[0].activity_id and not again.created  # type: ignore[union-attr]
+    view = views.show_activity(installation.uow, again.activity_id)
+    assert long_address not in {p["address"] for p in view["parties"]}
+
+
+def test_a_reply_later_in_a_batch_inherits_a_regarding_set_earlier_in_it(
+    installation: Installation,
+) -> None:
+    first, second = add_user(installation), add_user(installation)
+    account = add_record(installation, "account", first, name="Umbrella")
+    original = make_message(
+        sender=address(), to=[first.email, second.email], message_id="<relink@batch>"
+    )
+    tracker = MessageTracker(installation.uow, installation.blobs)
+    tracker.track(TrackRequest(original, first.email))
+    reply = make_message(sender=second.email, in_reply_to="<relink@batch>")
+    outcomes = tracker.track_batch(
+        [
+            TrackRequest(original, second.email, RecordRef("account", account)),
+            TrackRequest(reply, second.email),
+        ]
+    )
+    assert isinstance(outcomes[1], tracking.TrackResult)
+    view = views.show_activity(installation.uow, outcomes[1].activity_id)
+    assert view["regarding"]["id"] == account

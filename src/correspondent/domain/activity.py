@@ -131,6 +131,12 @@ class EmailActivity:
         return {party.address for party in self.parties}
 
 
+MAX_KEYED_MESSAGE_ID = 900
+"""Longer Message-IDs are keyed by their digest (the key column holds 1,000 characters)."""
+MAX_STORED_MESSAGE_ID = 998
+"""RFC 5322's line limit; a longer Message-ID or In-Reply-To is stored cut to this length."""
+
+
 def identity_key(
     message_id: str | None, direction: Direction, raw: bytes, *, split_by_direction: bool
 ) -> str:
@@ -139,6 +145,10 @@ def identity_key(
         normalised = message_id.strip().strip("<>").strip()
         if normalised:
             prefix = f"{direction.value}:" if split_by_direction else ""
+            if len(normalised) > MAX_KEYED_MESSAGE_ID:
+                # Hostile or broken headers can be longer than the key column; a digest of
+                # the Message-ID keeps the identity without the length.
+                return f"{prefix}mid-sha256:{content_digest(normalised.encode())}"
             return f"{prefix}mid:{normalised}"
     return "sha256:" + content_digest(raw)
 

@@ -40,3 +40,7 @@ class DuplicateActivity(CorrespondentError):
     def __init__(self, identity_key: str) -> None:
         super().__init__(f"An activity with identity {identity_key!r} already exists.")
         self.identity_key = identity_key
+
+
+class TransientConflict(CorrespondentError):
+    """Concurrent transactions collided (a deadlock, say); the work was rolled back whole."""

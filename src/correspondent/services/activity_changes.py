@@ -42,6 +42,10 @@ def untrack(
     released: list[str] = []
     with uow_factory() as uow:
         user = require_user(uow, user_email)
+        # Exclusive: a tracker being added concurrently either lands before we count the
+        # trackers (and the activity stays) or finds the activity gone (and makes a new one).
+        if not uow.activities.lock(activity_id, exclusive=True):
+            raise NotFound(f"There is no activity with id {activity_id}.")
         activity = _require_activity(uow, activity_id)
         if uow.activities.remove_trackers(activity_id, user.id) == 0:
             raise InvalidInput(f"{user.email} does not track activity {activity_id}.")
@@ -69,13 +73,16 @@ def remove_attachment(
 ) -> None:
     with uow_factory() as uow:
         user = require_user(uow, user_email)
+        if not uow.activities.lock(activity_id, exclusive=True):
+            raise NotFound(f"There is no activity with id {activity_id}.")
         activity = _require_activity(uow, activity_id)
         attachment = next((a for a in activity.attachments if a.id == attachment_id), None)
         if attachment is None:
             raise NotFound(f"Activity {activity_id} has no attachment {attachment_id}.")
-        if attachment.status is AttachmentState.REMOVED:
+        if attachment.status is AttachmentState.REMOVED or not (
+            uow.activities.mark_attachment_removed(attachment_id, f"removed by {user.email}")
+        ):
             raise InvalidInput(f"Attachment {attachment_id} was already removed.")
-        uow.activities.mark_attachment_removed(attachment_id, f"removed by {user.email}")
         uow.activities.add_notification(
             activity_id, f"The attachment {attachment.filename!r} was removed by {user.email}."
         )

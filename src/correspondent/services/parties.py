@@ -19,6 +19,8 @@ from correspondent.domain.users import User
 from correspondent.mail.message import MailAddress, ParsedMessage
 from correspondent.services.ports import UnitOfWork
 
+MAX_ADDRESS_LENGTH = 320
+
 
 def addresses_of(message: ParsedMessage) -> list[AddressToResolve]:
     items: list[AddressToResolve] = []
@@ -30,6 +32,8 @@ def addresses_of(message: ParsedMessage) -> list[AddressToResolve]:
     ]
     for role, addresses in groups:
         for mail_address in addresses:
+            if len(mail_address.address) > MAX_ADDRESS_LENGTH:
+                continue  # not a deliverable address (RFC 5321 allows 254); nothing to link
             items.append(AddressToResolve(role, mail_address.address, mail_address.display_name))
     return items
 

@@ -31,6 +31,7 @@ from correspondent.domain.errors import (
     DuplicateActivity,
     InvalidInput,
     MessageRejected,
+    TransientConflict,
 )
 from correspondent.domain.records import RecordRef
 from correspondent.domain.settings import SettingValues
@@ -157,7 +158,9 @@ class MessageTracker:
                 uow.commit()
             if released:
                 collect_blobs(self.uow_factory, self.blobs, released)
-        except DuplicateActivity:
+        except (DuplicateActivity, TransientConflict):
+            # Another process stored one of these messages first, or our locks crossed
+            # theirs: the batch was rolled back whole; track its messages one at a time.
             for index, request, message in parsed:
                 try:
                     outcomes[index] = self._track_parsed(request, message)
@@ -261,9 +264,14 @@ class MessageTracker:
         activity_id = context.identity(key)
         if activity_id is None:
             return None
+        if not uow.activities.lock(activity_id, exclusive=False):
+            # Deleted by another user's untrack since we looked: track it as a new message.
+            context.forget_identity(key)
+            return None
         uow.activities.add_tracker(activity_id, Tracker(user.id, request.source, datetime.now(UTC)))
         if request.regarding is not None:
             uow.activities.set_regarding(activity_id, request.regarding)
+            context.relinked(activity_id, request.regarding)
         return TrackResult(activity_id, created=False)
 
     def _prepare(self, message: ParsedMessage, raw: bytes, org: SettingValues) -> _Prepared:

@@ -108,6 +108,16 @@ class TrackingContext:
         if message_id and self._messages.get(message_id) is None:
             self._messages[message_id] = (activity_id, regarding)
 
+    def forget_identity(self, key: str) -> None:
+        """The activity under ``key`` was deleted meanwhile."""
+        self._identities[key] = None
+
+    def relinked(self, activity_id: int, regarding: RecordRef) -> None:
+        """An activity got a new regarding record: replies later in the batch inherit it."""
+        for message_id, ref in self._messages.items():
+            if ref is not None and ref[0] == activity_id:
+                self._messages[message_id] = (activity_id, regarding)
+
     def forget_candidates(self, address: str) -> None:
         """An address gained a record (auto-create): look it up again next time."""
         self._candidates.pop(address, None)

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from correspondent.domain.activity import (
+    MAX_STORED_MESSAGE_ID,
     AttachmentState,
     EmailActivity,
     Tracker,
@@ -27,6 +28,11 @@ from correspondent.storage.tables import (
     activity_parties,
     activity_trackers,
 )
+
+
+def _cut(text: str | None, length: int) -> str | None:
+    return text[:length] if text is not None else None
+
 
 # Values go in as parameters: a statement built with .values(...) would be rebuilt and its
 # cache key computed over the message bodies on every insert.
@@ -67,6 +73,17 @@ class ActivityRepository:
             sa.select(activities.c.id).where(activities.c.identity_key == key)
         ).scalar_one_or_none()
 
+    def lock(self, activity_id: int, *, exclusive: bool) -> bool:
+        """Lock the activity's row until commit (no-op on SQLite, whose writers take turns).
+
+        Adding a tracker takes a shared lock and deleting an activity an exclusive one, so a
+        concurrent delete cannot remove an activity that a new tracker is being added to.
+        Returns False when the activity no longer exists.
+        """
+        query = sa.select(activities.c.id).where(activities.c.id == activity_id)
+        query = query.with_for_update(read=not exclusive)
+        return self.conn.execute(query).scalar_one_or_none() is not None
+
     def ids_for_identities(self, keys: Sequence[str]) -> dict[str, int]:
         if not keys:
             return {}
@@ -82,12 +99,12 @@ class ActivityRepository:
         now = activity.created_at
         values: dict[str, Any] = {
             "identity_key": activity.identity_key,
-            "message_id": activity.message_id,
+            "message_id": _cut(activity.message_id, MAX_STORED_MESSAGE_ID),
             "direction": activity.direction.value,
             "subject": activity.subject,
             "normalised_subject": activity.normalised_subject[:400],
             "sent_at": activity.sent_at,
-            "in_reply_to": activity.in_reply_to,
+            "in_reply_to": _cut(activity.in_reply_to, MAX_STORED_MESSAGE_ID),
             "references": list(activity.references),
             "html_body": activity.html_body,
             "text_body": activity.text_body,
@@ -130,12 +147,12 @@ class ActivityRepository:
             {
                 "activity_id": new_id,
                 "filename": a.filename,
-                "content_type": a.content_type,
+                "content_type": a.content_type[:200],
                 "size": a.size,
                 "status": a.status.value,
                 "reason": a.reason,
                 "blob_hash": a.blob_hash,
-                "content_id": a.content_id,
+                "content_id": _cut(a.content_id, 400),
                 "inline": a.inline,
             }
             for a in activity.attachments
@@ -201,13 +218,18 @@ class ActivityRepository:
             )
         )
 
-    def mark_attachment_removed(self, attachment_id: int, reason: str) -> None:
+    def mark_attachment_removed(self, attachment_id: int, reason: str) -> bool:
+        """Mark the attachment removed; False when it already was (someone got there first)."""
         self.flush()
-        self.conn.execute(
+        result = self.conn.execute(
             sa.update(activity_attachments)
-            .where(activity_attachments.c.id == attachment_id)
+            .where(
+                activity_attachments.c.id == attachment_id,
+                activity_attachments.c.status != AttachmentState.REMOVED.value,
+            )
             .values(status=AttachmentState.REMOVED.value, reason=reason, blob_hash=None)
         )
+        return bool(result.rowcount)
 
     def delete(self, activity_id: int) -> None:
         self.flush()

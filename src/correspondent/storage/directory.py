@@ -119,7 +119,7 @@ class DirectoryRepository:
             sa.insert(records)
             .values(
                 type=record.type,
-                name=record.name,
+                name=record.name[:400],
                 owner_id=record.owner_id,
                 business_unit_id=record.business_unit_id,
                 active=record.active,
@@ -205,7 +205,7 @@ class DirectoryRepository:
             sa.update(records)
             .where(records.c.id == record.id)
             .values(
-                name=record.name,
+                name=record.name[:400],
                 owner_id=record.owner_id,
                 active=record.active,
                 fields=record.fields,

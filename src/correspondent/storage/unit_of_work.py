@@ -9,7 +9,9 @@ from __future__ import annotations
 from types import TracebackType
 
 from sqlalchemy.engine import Connection, Engine, RootTransaction
+from sqlalchemy.exc import DBAPIError
 
+from correspondent.domain.errors import TransientConflict
 from correspondent.storage.access_repository import AccessRepository
 from correspondent.storage.activities import ActivityRepository
 from correspondent.storage.auth_repository import AuthRepository
@@ -21,6 +23,12 @@ from correspondent.storage.misc import (
     QuarantineRepository,
     SettingsRepository,
 )
+
+_TRANSIENT_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
+
+
+def _is_transient_conflict(error: DBAPIError) -> bool:
+    return getattr(error.orig, "sqlstate", None) in _TRANSIENT_SQLSTATES
 
 
 class SqlUnitOfWork:
@@ -66,6 +74,11 @@ class SqlUnitOfWork:
             if self._conn is not None:
                 self._conn.close()
             self._conn = self._tx = None
+        if isinstance(exc, DBAPIError) and _is_transient_conflict(exc):
+            raise TransientConflict(
+                "Another transaction got in the way (deadlock or serialisation failure); "
+                "nothing was stored, and trying again will work."
+            ) from exc
 
     def commit(self) -> None:
         assert self._tx is not None, "commit() outside 'with'"
