@@ -144,3 +144,25 @@ def test_the_same_file_twice_in_one_message_holds_two_references(
         installation.uow, installation.blobs, view["id"], second, user.email
     )
     assert len(installation.blobs.all_digests()) == 1
+
+
+def test_orphaned_blob_files_are_swept_once_old(installation: Installation) -> None:
+    import os
+    import time
+
+    from correspondent.services.blob_collection import sweep_orphan_files
+
+    user = add_user(installation)
+    track(installation, make_message(sender=address()), user.email)
+    kept = set(installation.blobs.all_digests())
+    orphan = "ab" * 32  # as a rolled-back transaction leaves it: a file with no row
+    installation.blobs.put(orphan, b"left behind")
+    assert sweep_orphan_files(installation.uow, installation.blobs, 3600) == 0  # too young
+    old = time.time() - 7200
+    os.utime(installation.blobs.path_for(orphan), (old, old))
+    for digest in kept:
+        os.utime(installation.blobs.path_for(digest), (old, old))
+    assert sweep_orphan_files(installation.uow, installation.blobs, 3600) == 1
+    assert set(installation.blobs.all_digests()) == kept
+    with installation.uow() as uow:
+        assert uow.blob_refs.known([orphan]) == set()  # the claim row went with the file

@@ -9,6 +9,7 @@ import typer
 
 from correspondent.cli import auth, mailboxes, records, settings, tracking
 from correspondent.cli.context import STATE, handle_errors, out_console
+from correspondent.services.blob_collection import sweep_orphan_files
 from correspondent.storage.migrate import upgrade_to_head
 
 app = typer.Typer(
@@ -46,6 +47,19 @@ def db_upgrade() -> None:
     installation = STATE.installation()
     upgrade_to_head(installation.engine)
     out_console.print("Database schema is up to date.")
+
+
+@db_app.command("sweep-blobs")
+@handle_errors
+def db_sweep_blobs(
+    older_than_minutes: Annotated[
+        int, typer.Option(min=1, help="Only files at least this old (default one hour).")
+    ] = 60,
+) -> None:
+    """Delete blob files no row refers to (left by rolled-back transactions)."""
+    installation = STATE.installation()
+    deleted = sweep_orphan_files(installation.uow, installation.blobs, older_than_minutes * 60)
+    out_console.print(f"Deleted {deleted} orphaned blob file(s).")
 
 
 @app.command()

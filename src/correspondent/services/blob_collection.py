@@ -1,5 +1,9 @@
 """Frees blobs that no activity, attachment or quarantined message uses any more.
 
+Files can also be left without any row: written for a transaction that then rolled back (a
+concurrent duplicate, a crash). ``sweep_orphan_files`` removes those once they are old enough
+that no transaction still running can own them.
+
 Runs in its own short transaction after the one that released the references, so a concurrent
 writer that re-acquires the same content either waits for this deletion or prevents it (see
 ``storage.blobs``).
@@ -9,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from correspondent.services.ports import BlobStore, UnitOfWorkFactory
+from correspondent.services.ports import BlobStore, SweepableBlobStore, UnitOfWorkFactory
 
 
 def collect_blobs(
@@ -24,4 +28,29 @@ def collect_blobs(
                 blobs.delete(digest)
                 deleted += 1
         uow.commit()
+    return deleted
+
+
+ORPHAN_MIN_AGE_SECONDS = 3600
+
+
+def sweep_orphan_files(
+    uow_factory: UnitOfWorkFactory,
+    blobs: SweepableBlobStore,
+    older_than_seconds: float = ORPHAN_MIN_AGE_SECONDS,
+) -> int:
+    """Delete blob files that no row knows and that are older than the given age."""
+    candidates = blobs.digests_older_than(older_than_seconds)
+    deleted = 0
+    for start in range(0, len(candidates), 500):
+        chunk = candidates[start : start + 500]
+        with uow_factory() as uow:
+            known = uow.blob_refs.known(chunk)
+            for digest in sorted(set(chunk) - known):
+                if digest.startswith(".tmp-") or uow.blob_refs.claim_orphan(digest):
+                    blobs.delete(digest)
+                    deleted += 1
+            for digest in sorted(set(chunk) - known):
+                uow.blob_refs.lock_if_unused(digest)  # drop the claim rows again
+            uow.commit()
     return deleted

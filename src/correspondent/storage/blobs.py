@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from correspondent.domain.errors import CorrespondentError
@@ -59,7 +60,16 @@ class FileBlobStore:
         return self.path_for(digest).exists()
 
     def delete(self, digest: str) -> None:
+        if digest.startswith(".tmp-"):  # an abandoned temp file, named as it lies on disk
+            for path in self.root.glob(f"??/??/{digest}"):
+                path.unlink(missing_ok=True)
+            return
         self.path_for(digest).unlink(missing_ok=True)
+
+    def digests_older_than(self, seconds: float) -> list[str]:
+        """Blobs (and abandoned temp files) whose files were last written over ``seconds`` ago."""
+        limit = time.time() - seconds
+        return [p.name for p in self.root.glob("??/??/*") if p.stat().st_mtime < limit]
 
     def all_digests(self) -> list[str]:
         return [p.name for p in self.root.glob("??/??/*") if not p.name.startswith(".tmp-")]

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from correspondent.domain.quarantine import QuarantinedMessage
-from correspondent.storage.sql import upsert_increment
+from correspondent.storage.sql import insert_ignoring_duplicates, upsert_increment
 from correspondent.storage.tables import blobs, org_settings, personal_options, quarantine
 
 
@@ -63,6 +63,16 @@ class BlobReferenceRepository:
             sa.delete(blobs).where(blobs.c.hash == digest, blobs.c.refs <= 0)
         )
         return bool(result.rowcount)
+
+    def claim_orphan(self, digest: str) -> bool:
+        """Insert an unused row for a file that has none, locking it; False if a row exists.
+
+        A writer acquiring the same content meanwhile waits for our commit, then inserts a
+        fresh row and writes the file again (``FileBlobStore.put`` writes missing files).
+        """
+        return insert_ignoring_duplicates(
+            self.conn, blobs, {"hash": digest, "size": 0, "refs": 0}, ["hash"]
+        )
 
     def unused(self, limit: int = 1000) -> list[str]:
         return list(
