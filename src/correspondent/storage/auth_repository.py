@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -87,12 +88,7 @@ class AuthRepository:
         )
 
     def token_credential(self, token_hash: str) -> Credential | None:
-        return self._credential(
-            api_tokens,
-            api_tokens.c.token_hash == token_hash,
-            api_tokens.c.expires_at,
-            api_tokens.c.revoked_at,
-        )
+        return self._credential(_credential_query(self.conn.dialect.name, "token"), token_hash)
 
     def tokens_of(self, user_id: int) -> list[TokenRow]:
         rows = self.conn.execute(
@@ -132,41 +128,10 @@ class AuthRepository:
         )
 
     def session_credential(self, id_hash: str) -> Credential | None:
-        return self._credential(
-            web_sessions,
-            web_sessions.c.id_hash == id_hash,
-            web_sessions.c.expires_at,
-            sa.null().label("revoked_at"),
-            web_sessions.c.csrf_token,
-        )
+        return self._credential(_credential_query(self.conn.dialect.name, "session"), id_hash)
 
-    def _credential(
-        self,
-        source: sa.Table,
-        match: ColumnElement[bool],
-        *extra: ColumnElement[Any],
-    ) -> Credential | None:
-        """``source``'s row matching ``match``, joined to its user and the user's stored roles.
-
-        One row per stored role the user holds (or one with NULL role columns): roles are few,
-        and this saves a second round trip on every request.
-        """
-        query: sa.Select[Any] = (
-            sa.select(
-                *(c for c in users.c if c.name != "password_hash"),
-                *extra,
-                roles.c.name.label("role_name"),
-                roles.c.description.label("role_description"),
-                roles.c.privileges.label("role_privileges"),
-            )
-            .select_from(
-                source.join(users, users.c.id == source.c.user_id).outerjoin(
-                    roles, roles.c.name.in_(self._role_names_of_user())
-                )
-            )
-            .where(match)
-        )
-        rows = self.conn.execute(query).all()
+    def _credential(self, query: sa.Select[Any], key_hash: str) -> Credential | None:
+        rows = self.conn.execute(query, {"key_hash": key_hash}).all()
         if not rows:
             return None
         first = rows[0]._mapping
@@ -183,14 +148,6 @@ class AuthRepository:
             first.get("revoked_at"),
             first.get("csrf_token", ""),
         )
-
-    def _role_names_of_user(self) -> sa.Select[str]:
-        """The names in ``users.roles`` (a JSON array) as rows, correlated to the outer query."""
-        if self.conn.dialect.name == "postgresql":
-            names = sa.func.json_array_elements_text(users.c.roles).table_valued("value")
-        else:
-            names = sa.func.json_each(users.c.roles).table_valued("value")
-        return sa.select(names.c.value)
 
     def delete_session(self, id_hash: str) -> None:
         self.conn.execute(sa.delete(web_sessions).where(web_sessions.c.id_hash == id_hash))
@@ -225,4 +182,47 @@ def _token(row: sa.Row[object]) -> TokenRow:
         row.expires_at,
         row.revoked_at,
         row.last_used_at,
+    )
+
+
+@lru_cache(maxsize=8)
+def _credential_query(dialect: str, kind: str) -> sa.Select[Any]:
+    """A token's or session's row (parameter ``key_hash``), its user and the user's stored roles.
+
+    One row per stored role the user holds (or one with NULL role columns): roles are few,
+    and this saves a second round trip on every request. Built once: it runs on every request.
+    """
+    source: sa.Table
+    extra: tuple[ColumnElement[Any], ...]
+    if kind == "token":
+        source = api_tokens
+        match = api_tokens.c.token_hash == sa.bindparam("key_hash")
+        extra = (api_tokens.c.expires_at, api_tokens.c.revoked_at)
+    else:
+        source = web_sessions
+        match = web_sessions.c.id_hash == sa.bindparam("key_hash")
+        extra = (
+            web_sessions.c.expires_at,
+            sa.null().label("revoked_at"),
+            web_sessions.c.csrf_token,
+        )
+    # The names in ``users.roles`` (a JSON array) as rows, correlated to the outer query.
+    if dialect == "postgresql":
+        names = sa.func.json_array_elements_text(users.c.roles).table_valued("value")
+    else:
+        names = sa.func.json_each(users.c.roles).table_valued("value")
+    return (
+        sa.select(
+            *(c for c in users.c if c.name != "password_hash"),
+            *extra,
+            roles.c.name.label("role_name"),
+            roles.c.description.label("role_description"),
+            roles.c.privileges.label("role_privileges"),
+        )
+        .select_from(
+            source.join(users, users.c.id == source.c.user_id).outerjoin(
+                roles, roles.c.name.in_(sa.select(names.c.value))
+            )
+        )
+        .where(match)
     )

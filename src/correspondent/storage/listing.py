@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,7 +19,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from correspondent.domain.access import Scope
 from correspondent.domain.records import RecordRef
-from correspondent.storage.access_repository import scope_clause
+from correspondent.storage.access_repository import (
+    ScopeShape,
+    scope_clause,
+    scope_condition,
+    scope_params,
+)
 from correspondent.storage.tables import activities, activity_parties, email_addresses, records
 
 RECORD_SORTS = {"id": records.c.id, "name": records.c.name, "modified_at": records.c.modified_at}
@@ -111,21 +117,8 @@ class ListingRepository:
         return list(self.conn.execute(self._contacts_of(account_id)).scalars())
 
     def _contacts_of(self, account_id: int) -> sa.Select[int]:
-        return sa.select(records.c.id).where(
-            records.c.type == "contact", self._parent_account_is(account_id)
-        )
-
-    def _parent_account_is(self, account_id: int) -> ColumnElement[bool]:
-        """``fields["account"] == account_id``, spelled as index ix_records_type_account is.
-
-        The key is a literal, not a bound parameter: neither database matches an expression
-        index against an expression whose parts are only known at execution.
-        """
-        if self.conn.dialect.name == "postgresql":
-            text = records.c.fields.op("->>", return_type=sa.Text)(sa.literal_column("'account'"))
-            return text == str(account_id)
-        value = sa.func.json_extract(records.c.fields, sa.literal_column("'$.account'"))
-        return value == account_id
+        account = _account_key(self.conn.dialect.name, account_id)
+        return _contacts_of(self.conn.dialect.name, sa.bindparam(None, account, unique=True))
 
     def activity_page(
         self,
@@ -143,44 +136,37 @@ class ListingRepository:
     ) -> list[ActivitySummary]:
         """Newest first (by id); ``related``: regarding or party is any of these records, or
         (``contacts_of``) any contact of that account."""
-        source: sa.FromClause = activities
-        if related or contacts_of is not None:
-            # Drive the query from the (indexed, usually small) set of related ids instead of
-            # letting the planner walk the whole primary key backwards and filter every row.
-            contacts = None if contacts_of is None else self._contacts_of(contacts_of)
-            candidates = _related_ids(related, contacts)
-            source = activities.join(candidates, candidates.c.id == activities.c.id)
-        query = (
-            sa.select(
-                activities.c.id,
-                activities.c.subject,
-                activities.c.direction,
-                activities.c.sent_at,
-                activities.c.status,
-                activities.c.owner_id,
-                activities.c.regarding_type,
-                activities.c.regarding_id,
-                activities.c.raw_size,
-            )
-            .select_from(source)
-            .where(scope_clause("activity", scope))
+        dialect = self.conn.dialect.name
+        related_ids = _by_type(related)
+        shape = _PageShape(
+            dialect,
+            ScopeShape.of(scope),
+            tuple((t, len(ids) > 1) for t, ids in related_ids.items()),
+            contacts_of is not None,
+            regarding is not None,
+            party.type if party is not None else None,
+            owner_id is not None,
+            sent_after is not None,
+            sent_before is not None,
+            before_id is not None,
         )
+        params: dict[str, Any] = {
+            **scope_params(scope, "scope_"),
+            "page_limit": limit,
+            "owner_id": owner_id,
+            "sent_after": sent_after,
+            "sent_before": sent_before,
+            "before_id": before_id,
+        }
+        for type_name, ids in related_ids.items():
+            params[f"related_{type_name}"] = ids if len(ids) > 1 else ids[0]
+        if contacts_of is not None:
+            params["account"] = _account_key(dialect, contacts_of)
         if regarding is not None:
-            query = query.where(
-                activities.c.regarding_type == regarding.type,
-                activities.c.regarding_id == regarding.id,
-            )
+            params.update(regarding_type=regarding.type, regarding_id=regarding.id)
         if party is not None:
-            query = query.where(_party_in([party]))
-        if owner_id is not None:
-            query = query.where(activities.c.owner_id == owner_id)
-        if sent_after is not None:
-            query = query.where(activities.c.sent_at >= sent_after)
-        if sent_before is not None:
-            query = query.where(activities.c.sent_at < sent_before)
-        if before_id is not None:
-            query = query.where(activities.c.id < before_id)
-        rows = self.conn.execute(query.order_by(activities.c.id.desc()).limit(limit))
+            params["party_id"] = party.id
+        rows = self.conn.execute(_activity_page_query(shape), params)
         return [
             ActivitySummary(
                 r.id,
@@ -198,6 +184,96 @@ class ListingRepository:
         ]
 
 
+def _account_key(dialect: str, account_id: int) -> object:
+    # PostgreSQL's ->> yields text; SQLite's json_extract yields the stored integer.
+    return str(account_id) if dialect == "postgresql" else account_id
+
+
+def _contacts_of(dialect: str, account: Any) -> sa.Select[int]:
+    """Contacts whose ``fields["account"]`` is ``account``, spelled as ix_records_type_account is.
+
+    The key is a literal, not a bound parameter: neither database matches an expression index
+    against an expression whose parts are only known at execution.
+    """
+    if dialect == "postgresql":
+        key: Any = records.c.fields.op("->>", return_type=sa.Text)(sa.literal_column("'account'"))
+    else:
+        key = sa.func.json_extract(records.c.fields, sa.literal_column("'$.account'"))
+    return sa.select(records.c.id).where(records.c.type == "contact", key == account)
+
+
+@dataclass(frozen=True)
+class _PageShape:
+    """Which filters an activity page has, not their values: its statement's cache key."""
+
+    dialect: str
+    scope: ScopeShape
+    related: tuple[tuple[str, bool], ...]
+    """(record type, several ids?) per type of the ``related`` records."""
+    contacts: bool
+    regarding: bool
+    party_type: str | None
+    owner: bool
+    sent_after: bool
+    sent_before: bool
+    before_id: bool
+
+
+@lru_cache(maxsize=256)
+def _activity_page_query(shape: _PageShape) -> sa.Select[Any]:
+    """The page's statement, built once per shape: building one costs more than running it.
+
+    Parameters: ``scope_*`` (``scope_params``), ``related_{type}``, ``account``,
+    ``regarding_type``/``regarding_id``, ``party_id``, ``owner_id``, ``sent_after``,
+    ``sent_before``, ``before_id`` and ``page_limit``.
+    """
+    source: sa.FromClause = activities
+    if shape.related or shape.contacts:
+        # Drive the query from the (indexed, usually small) set of related ids instead of
+        # letting the planner walk the whole primary key backwards and filter every row.
+        contacts = _contacts_of(shape.dialect, sa.bindparam("account")) if shape.contacts else None
+        candidates = _related_ids(shape.related, contacts)
+        source = activities.join(candidates, candidates.c.id == activities.c.id)
+    query = (
+        sa.select(
+            activities.c.id,
+            activities.c.subject,
+            activities.c.direction,
+            activities.c.sent_at,
+            activities.c.status,
+            activities.c.owner_id,
+            activities.c.regarding_type,
+            activities.c.regarding_id,
+            activities.c.raw_size,
+        )
+        .select_from(source)
+        .where(scope_condition("activity", shape.scope, prefix="scope_"))
+    )
+    if shape.regarding:
+        query = query.where(
+            activities.c.regarding_type == sa.bindparam("regarding_type"),
+            activities.c.regarding_id == sa.bindparam("regarding_id"),
+        )
+    if shape.party_type is not None:
+        query = query.where(
+            activities.c.id.in_(
+                sa.select(activity_parties.c.activity_id).where(
+                    activity_parties.c.record_type == shape.party_type,
+                    activity_parties.c.record_id == sa.bindparam("party_id"),
+                )
+            )
+        )
+    if shape.owner:
+        query = query.where(activities.c.owner_id == sa.bindparam("owner_id"))
+    if shape.sent_after:
+        query = query.where(activities.c.sent_at >= sa.bindparam("sent_after"))
+    if shape.sent_before:
+        query = query.where(activities.c.sent_at < sa.bindparam("sent_before"))
+    if shape.before_id:
+        query = query.where(activities.c.id < sa.bindparam("before_id"))
+    return query.order_by(activities.c.id.desc()).limit(sa.bindparam("page_limit"))
+
+
 def _by_type(refs: Sequence[RecordRef]) -> dict[str, list[int]]:
     grouped: dict[str, list[int]] = {}
     for ref in refs:
@@ -205,24 +281,11 @@ def _by_type(refs: Sequence[RecordRef]) -> dict[str, list[int]]:
     return grouped
 
 
-def _party_in(refs: Sequence[RecordRef]) -> ColumnElement[bool]:
-    return activities.c.id.in_(
-        sa.select(activity_parties.c.activity_id).where(
-            sa.or_(
-                *(
-                    sa.and_(
-                        activity_parties.c.record_type == type_name,
-                        activity_parties.c.record_id.in_(ids),
-                    )
-                    for type_name, ids in _by_type(refs).items()
-                )
-            )
-        )
-    )
-
-
-def _related_ids(refs: Sequence[RecordRef], contacts: sa.Select[int] | None) -> sa.Subquery:
-    """Ids of activities regarding any of ``refs`` or ``contacts`` or having one as a party.
+def _related_ids(
+    related: tuple[tuple[str, bool], ...], contacts: sa.Select[int] | None
+) -> sa.Subquery:
+    """Ids of activities regarding any ``related_{type}`` record or a contact, or having one as
+    a party.
 
     One UNION branch per record type and per link, each a plain lookup in
     ix_activities_regarding or ix_activity_parties_record: OR-ed conditions become filters on a
@@ -240,8 +303,9 @@ def _related_ids(refs: Sequence[RecordRef], contacts: sa.Select[int] | None) -> 
     )
     branches: list[sa.Select[int]] = []
     for activity_id, type_col, id_col in links:
-        for type_name, ids in _by_type(refs).items():
-            match = id_col == ids[0] if len(ids) == 1 else id_col.in_(ids)
+        for type_name, several in related:
+            ids: Any = sa.bindparam(f"related_{type_name}", expanding=several)
+            match = id_col.in_(ids) if several else id_col == ids
             branches.append(sa.select(activity_id.label("id")).where(type_col == type_name, match))
         if contacts is not None:
             found = contacts.subquery()
