@@ -1,18 +1,40 @@
-"""The API's listener gives every accepted connection TCP_NODELAY, also in worker processes.
+"""The API's listener gives every accepted connection TCP_NODELAY, also in worker processes, and
+with several workers each worker has its own listener (SO_REUSEPORT) so connections opened at
+once are spread over the workers.
 
-Without it, each keep-alive request after the first waits about 40 ms for the client's delayed
-ACK (uvicorn writes headers and body in two sends). ``uvicorn --workers N`` has exactly that
-problem, because its listener reports ``proto`` 0 and asyncio then leaves Nagle on.
+Without TCP_NODELAY, each keep-alive request after the first waits about 40 ms for the client's
+delayed ACK (uvicorn writes headers and body in two sends). ``uvicorn --workers N`` has exactly
+that problem, because its listener reports ``proto`` 0 and asyncio then leaves Nagle on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import errno
+import inspect
+import os
 import pickle
+import signal
 import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from multiprocessing.reduction import ForkingPickler
+from pathlib import Path
+from typing import Any
 
-from correspondent.api.server import tcp_listener
+import pytest
+from uvicorn.supervisors import Multiprocess
+
+from correspondent.api.server import (
+    REUSE_PORT,
+    _ReusePortMultiprocess,
+    reuse_port_listeners,
+    tcp_listener,
+)
 
 
 async def _nodelay_of_accepted(listener: socket.socket) -> int:
@@ -50,3 +72,193 @@ def test_a_worker_process_gets_a_listener_that_still_says_tcp() -> None:
     finally:
         received.close()
         listener.close()
+
+
+# --- Several workers, each with its own SO_REUSEPORT listener (Linux) ------------------------
+
+linux_only = pytest.mark.skipif(not REUSE_PORT, reason="SO_REUSEPORT listeners are Linux-only")
+
+
+async def worker_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """Answers ``<pid> <TCP_NODELAY of this connection>``; served by ``_two_workers``."""
+    if scope["type"] == "lifespan":
+        while (await receive())["type"] != "lifespan.shutdown":
+            await send({"type": "lifespan.startup.complete"})
+        await send({"type": "lifespan.shutdown.complete"})
+        return
+    body = f"{os.getpid()} {_nodelay_of_connection_from(tuple(scope['client']))}".encode()
+    headers = [(b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _nodelay_of_connection_from(client: tuple[str, int]) -> int:
+    """In the worker: TCP_NODELAY of the accepted socket whose peer is ``client``."""
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            if not os.readlink(f"/proc/self/fd/{fd}").startswith("socket:"):
+                continue
+            with socket.socket(fileno=os.dup(int(fd))) as sock:
+                if sock.type == socket.SOCK_STREAM and sock.getpeername()[:2] == client:
+                    return sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        except OSError:
+            continue
+    return -1
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    port: int
+
+
+@pytest.fixture(scope="module")
+def two_workers() -> Iterator[Server]:
+    port = _free_port()
+    command = [sys.executable, "-m", "correspondent.api.server", f"{__name__}:worker_app",
+               "--port", str(port), "--workers", "2", "--log-level", "warning"]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=Path(__file__).parents[2], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:  # the listeners exist (and queue connections) once the parent has bound them
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert process.poll() is None, process.stdout.read() if process.stdout else ""
+                assert time.monotonic() < deadline, "no listener within 20 s"
+                time.sleep(0.05)
+        yield Server(process, port)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=30)[0].decode()
+    assert process.returncode == 0, output
+
+
+def _ask_at_once(port: int, connections: int = 32) -> list[tuple[int, int]]:
+    """Opens all connections before sending anything (as a load generator does), then one request
+    on each; returns the (worker pid, TCP_NODELAY) of each answer."""
+    socks = [socket.create_connection(("127.0.0.1", port), timeout=20) for _ in range(connections)]
+    answers = []
+    try:
+        for sock in socks:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+        for sock in socks:
+            response = b""
+            while chunk := sock.recv(4096):
+                response += chunk
+            head, _, body = response.partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 200"), response
+            pid, nodelay = body.split()
+            answers.append((int(pid), int(nodelay)))
+    finally:
+        for sock in socks:
+            sock.close()
+    return answers
+
+
+def _listening_inodes(port: int) -> set[str]:
+    """Inodes of the sockets listening on 127.0.0.1:port (one line per socket)."""
+    local = f"0100007F:{port:04X}"
+    lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return {f[9] for f in map(str.split, lines) if f[1] == local and f[3] == "0A"}
+
+
+def _socket_inodes_of(pid: int) -> set[str]:
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                inodes.add(target.removeprefix("socket:[").removesuffix("]"))
+    return inodes
+
+
+def _listener_of(pid: int, port: int) -> str:
+    (inode,) = _socket_inodes_of(pid) & _listening_inodes(port)
+    return inode
+
+
+@linux_only
+def test_each_worker_listens_on_its_own_socket_and_both_get_connections(
+    two_workers: Server,
+) -> None:
+    pids = {pid for pid, _ in _ask_at_once(two_workers.port)}
+    # 32 connections hashed over 2 sockets all land on one with probability 2**-31.
+    assert len(pids) == 2
+    assert len(_listening_inodes(two_workers.port)) == 2
+    assert len({_listener_of(pid, two_workers.port) for pid in pids}) == 2
+
+
+@linux_only
+def test_connections_accepted_by_workers_have_nodelay(two_workers: Server) -> None:
+    assert {nodelay for _, nodelay in _ask_at_once(two_workers.port, 4)} == {1}
+
+
+@linux_only
+def test_a_killed_worker_is_replaced_on_the_same_listener(two_workers: Server) -> None:
+    pids = {pid for pid, _ in _ask_at_once(two_workers.port)}
+    listeners = {pid: _listener_of(pid, two_workers.port) for pid in pids}
+    victim, survivor = sorted(pids)
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{victim}").exists() and _state_of(victim) != "Z":
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+    # Connections hashed to the dead worker's socket wait there for its replacement.
+    answers = _ask_at_once(two_workers.port)
+    (replacement,) = {pid for pid, _ in answers} - {survivor}
+    assert replacement not in pids
+    assert _listener_of(replacement, two_workers.port) == listeners[victim]
+    assert _listening_inodes(two_workers.port) == set(listeners.values())
+    assert {nodelay for _, nodelay in answers} == {1}
+
+
+def _state_of(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
+
+
+@linux_only
+def test_the_listeners_share_one_port_and_refuse_a_port_already_in_use() -> None:
+    listeners = reuse_port_listeners("127.0.0.1", 0, 3, backlog=16)
+    try:
+        ports = {sock.getsockname()[1] for sock in listeners}
+        assert len(ports) == 1
+        assert all(sock.proto == socket.IPPROTO_TCP for sock in listeners)
+        assert all(sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) for sock in listeners)
+        # A second server on the same port fails, even though its listeners use SO_REUSEPORT too.
+        with pytest.raises(OSError) as error:
+            reuse_port_listeners("127.0.0.1", ports.pop(), 2, backlog=16)
+        assert error.value.errno == errno.EADDRINUSE
+    finally:
+        for sock in listeners:
+            sock.close()
+    with tcp_listener("127.0.0.1", 0) as plain:
+        plain.listen()
+        with pytest.raises(OSError):
+            reuse_port_listeners("127.0.0.1", plain.getsockname()[1], 2, backlog=16)
+
+
+def test_every_place_uvicorn_starts_a_worker_is_overridden() -> None:
+    """uvicorn's supervisor gives every worker the same sockets; an upgrade adding another place
+    that creates a ``Process`` would hand that worker slot 0's listener, so fail here instead."""
+    starts_workers = {
+        name
+        for name, member in vars(Multiprocess).items()
+        if inspect.isfunction(member) and "Process(" in inspect.getsource(member)
+    }
+    assert starts_workers
+    assert starts_workers <= set(vars(_ReusePortMultiprocess))
