@@ -18,6 +18,9 @@ from fastapi.testclient import TestClient
 
 from correspondent.bootstrap import Installation
 from correspondent.services import auth
+from correspondent.storage.access_repository import _facts_query, _names_query
+from correspondent.storage.auth_repository import _credential_query
+from correspondent.storage.listing import _activity_page_query
 from tests.api.conftest import ApiUser, make_api_user
 from tests.builders import address, make_message
 
@@ -145,3 +148,23 @@ def test_the_timeline_accepts_a_browser_session(
     assert len(response.json()["items"]) == 6
     client.delete("/api/v1/session", headers={"X-CSRF-Token": signed_in.json()["csrf_token"]})
     assert client.get(f"/api/v1/records/account/{account}/timeline").status_code == 401
+
+
+def test_the_timeline_builds_its_statements_once_per_shape(
+    installation: Installation, client: TestClient
+) -> None:
+    """Building a SQLAlchemy statement costs more Python time than running it: the hot ones are
+    cached by shape, and a second user of the same role reuses them with their own values."""
+    builders = (_credential_query, _facts_query, _activity_page_query, _names_query)
+    me = make_api_user(installation, "sales_manager", unit="Sales")
+    other = make_api_user(installation, "sales_manager", unit="Support")
+    account = _account_with_activity(client, me)
+    path = f"/api/v1/records/account/{account}/timeline"
+    assert len(client.get(path, headers=me.headers).json()["items"]) == 6
+    built = [b.cache_info().misses for b in builders]
+    # A manager of another business unit reads the account (customers are organisation-wide)
+    # but none of these activities: same shapes, so nothing is built, and none of the first
+    # user's values come through the cached statements.
+    assert client.get(path, headers=other.headers).json()["items"] == []
+    assert len(client.get(path, headers=me.headers).json()["items"]) == 6
+    assert [b.cache_info().misses for b in builders] == built
