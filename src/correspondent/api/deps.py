@@ -109,7 +109,7 @@ def authenticate(uow: UnitOfWork, presented: Credentials) -> Principal:
 
 
 def principal(inst: InstallationDep, presented: CredentialsDep) -> Principal:
-    with inst.uow() as uow:
+    with inst.uow.read_only() as uow:
         return authenticate(uow, presented)
 
 
@@ -126,6 +126,6 @@ class AuthenticatedUnit:
 
 @contextmanager
 def authenticated_unit(inst: Installation, presented: Credentials) -> Iterator[AuthenticatedUnit]:
-    """A unit of work whose first act is to authenticate; call it from a worker thread."""
-    with inst.uow() as uow:
+    """A read-only unit of work whose first act is to authenticate; call it from a worker thread."""
+    with inst.uow.read_only() as uow:
         yield AuthenticatedUnit(uow, authenticate(uow, presented))

@@ -42,13 +42,17 @@ class SqlUnitOfWork:
     listing: ListingRepository
     mailboxes: MailboxRepository
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
+        self._read_only = read_only
         self._conn: Connection | None = None
         self._tx: RootTransaction | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
         self._conn = self._engine.connect()
+        if self._read_only and self._conn.dialect.name == "postgresql":
+            # BEGIN READ ONLY: a write in here fails instead of being committed on the way out.
+            self._conn = self._conn.execution_options(postgresql_readonly=True)
         self._tx = self._conn.begin()
         self.directory = DirectoryRepository(self._conn)
         self.activities = ActivityRepository(self._conn)
@@ -69,7 +73,13 @@ class SqlUnitOfWork:
     ) -> None:
         try:
             if self._tx is not None and self._tx.is_active:
-                self._tx.rollback()
+                # A read-only unit ends with COMMIT, which PostgreSQL makes as cheap as ROLLBACK:
+                # psycopg forgets its prepared statements on every ROLLBACK, and the reads on
+                # every request are worth keeping prepared (their planning costs ~0.6 ms).
+                if self._read_only and exc is None:
+                    self._tx.commit()
+                else:
+                    self._tx.rollback()
         finally:
             if self._conn is not None:
                 self._conn.close()
@@ -98,3 +108,7 @@ class SqlUnitOfWorkFactory:
 
     def __call__(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)
+
+    def read_only(self) -> SqlUnitOfWork:
+        """A unit of work for reads only (on PostgreSQL a write in it raises)."""
+        return SqlUnitOfWork(self.engine, read_only=True)
