@@ -67,12 +67,14 @@ def track(
     if regarding is not None:
         with tracker.uow_factory() as uow:
             _require_readable_record(uow, actor, regarding)
-            existing = _existing_activity(uow, raw, user)
-            if existing is not None:
-                facts = uow.access.facts(_ref(existing), actor.user_id)
-                if facts is None or not may(actor, ACTIVITY_TYPE, Operation.WRITE, facts):
-                    regarding = None
-    result = tracker.track(TrackRequest(raw, user.email, regarding, origin="api"))
+
+    def may_write(uow: UnitOfWork, activity_id: int) -> bool:
+        # Checked in the tracking transaction, once the message is known to be an activity.
+        facts = uow.access.facts(_ref(activity_id), actor.user_id)
+        return facts is not None and may(actor, ACTIVITY_TYPE, Operation.WRITE, facts)
+
+    request = TrackRequest(raw, user.email, regarding, origin="api", may_relink=may_write)
+    result = tracker.track(request)
     with tracker.uow_factory() as uow:
         facts = uow.access.facts(_ref(result.activity_id), actor.user_id)
         if facts is None or not may(actor, ACTIVITY_TYPE, Operation.READ, facts):

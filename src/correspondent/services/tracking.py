@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -74,6 +74,9 @@ class TrackRequest:
     source: TrackerSource = TrackerSource.MANUAL
     origin: str = "api"
     """Where the bytes came from (a file name, a folder), for the quarantine list."""
+    may_relink: Callable[[UnitOfWork, int], bool] | None = None
+    """For a message that is already an activity: whether ``regarding`` may replace its regarding
+    record (the API asks whether the user may write that activity). None: always."""
 
 
 @dataclass(frozen=True)
@@ -269,7 +272,8 @@ class MessageTracker:
             context.forget_identity(key)
             return None
         uow.activities.add_tracker(activity_id, Tracker(user.id, request.source, datetime.now(UTC)))
-        if request.regarding is not None:
+        relink = request.may_relink is None or request.may_relink(uow, activity_id)
+        if request.regarding is not None and relink:
             uow.activities.set_regarding(activity_id, request.regarding)
             context.relinked(activity_id, request.regarding)
         return TrackResult(activity_id, created=False)
