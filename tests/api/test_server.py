@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
-import inspect
 import os
 import pickle
 import signal
@@ -27,14 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from uvicorn.supervisors import Multiprocess
+from uvicorn.config import STARTUP_FAILURE
 
-from correspondent.api.server import (
-    REUSE_PORT,
-    _ReusePortMultiprocess,
-    reuse_port_listeners,
-    tcp_listener,
-)
+from correspondent.api.server import REUSE_PORT, reuse_port_listeners, tcp_listener
 
 
 async def _nodelay_of_accepted(listener: socket.socket) -> int:
@@ -252,13 +246,11 @@ def test_the_listeners_share_one_port_and_refuse_a_port_already_in_use() -> None
             reuse_port_listeners("127.0.0.1", plain.getsockname()[1], 2, backlog=16)
 
 
-def test_every_place_uvicorn_starts_a_worker_is_overridden() -> None:
-    """uvicorn's supervisor gives every worker the same sockets; an upgrade adding another place
-    that creates a ``Process`` would hand that worker slot 0's listener, so fail here instead."""
-    starts_workers = {
-        name
-        for name, member in vars(Multiprocess).items()
-        if inspect.isfunction(member) and "Process(" in inspect.getsource(member)
-    }
-    assert starts_workers
-    assert starts_workers <= set(vars(_ReusePortMultiprocess))
+@linux_only
+def test_a_worker_that_cannot_start_its_app_stops_the_server() -> None:
+    """An app that cannot load fails the same way on every restart: no restart loop."""
+    command = [sys.executable, "-m", "correspondent.api.server", "no_such_module:app",
+               "--port", str(_free_port()), "--workers", "2", "--log-level", "warning"]  # fmt: skip
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert finished.returncode == STARTUP_FAILURE, finished.stderr
+    assert "failed to start" in finished.stderr

@@ -21,31 +21,37 @@ keep-alive connections at once (a load generator) puts them all on one worker (s
 ``SO_REUSEPORT``, and the kernel spreads new connections over those sockets by a hash of the
 client's address and port (random, not round-robin: a few connections can still split unevenly).
 
-The parent binds and listens on all of them before starting any worker and keeps them open; the
-worker replacing slot ``i`` (after a crash, or on ``SIGHUP``) gets socket ``i`` again, so
-connections arriving meanwhile wait in that slot's queue instead of being lost. (A listener with
-no worker behind it would still be given connections, hence fixed slots, and ``SIGTTOU`` closes
-the removed slot's socket.) ``_ReusePortMultiprocess`` is uvicorn's ``Multiprocess`` supervisor
-with only the methods that start worker processes replaced, because uvicorn gives every worker
-the same sockets. A plain bind first checks that nothing else listens on the address, since with
-``SO_REUSEPORT`` a second server on the same port would silently share it. Elsewhere the workers
-share one listener as before (BSD and macOS accept ``SO_REUSEPORT`` but do not balance with it).
+The parent binds and listens on all of them before starting any worker and keeps them open; a
+worker that dies is replaced on its own slot's socket, so connections arriving meanwhile wait in
+that socket's queue instead of being lost (a listener with no worker behind it would still be
+given connections). uvicorn's own supervisor hands every worker the same sockets, so
+``WorkerSlots`` is a small supervisor of our own: one spawned process per slot, replaced if it
+dies, all stopped on SIGINT or SIGTERM (restart the service to reload code). A plain bind first
+checks that nothing else listens on the address, since with ``SO_REUSEPORT`` a second server on
+the same port would silently share it. Elsewhere the workers share one listener under uvicorn's
+supervisor as before (BSD and macOS accept ``SO_REUSEPORT`` but do not balance with it).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import multiprocessing
+import signal
 import socket
 import sys
+import threading
+from multiprocessing.context import SpawnProcess
 from typing import Any
 
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
-from uvicorn.supervisors.multiprocess import Process
 
 logger = logging.getLogger("uvicorn.error")
+
+_SPAWN = multiprocessing.get_context("spawn")  # a fresh interpreter per worker, as uvicorn's
 
 REUSE_PORT = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 """Whether each worker gets its own listener (see the module docstring)."""
@@ -87,105 +93,70 @@ def reuse_port_listeners(host: str, port: int, count: int, backlog: int) -> list
     return listeners
 
 
-class _ReusePortMultiprocess(Multiprocess):
-    """uvicorn's supervisor, where the worker in slot ``i`` always listens on ``listeners[i]``.
+def _run_worker(config: uvicorn.Config, listener: socket.socket) -> None:
+    """In a worker process: serve on ``listener`` until SIGINT or SIGTERM."""
+    config.configure_logging()
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(config).run(sockets=[listener])
 
-    Overrides every ``Multiprocess`` method that creates a ``Process`` (uvicorn 0.54:
-    ``init_processes``, ``restart_all``, ``keep_subprocess_alive``, ``handle_ttin``; a test
-    checks that list against the installed uvicorn); the bodies of ``restart_all`` and
-    ``keep_subprocess_alive`` are uvicorn's, with only the construction changed.
-    """
+
+class WorkerSlots:
+    """One uvicorn worker process per listener; a worker that dies is replaced on its slot."""
+
+    CHECK_SECONDS = 0.5
 
     def __init__(self, config: uvicorn.Config, listeners: list[socket.socket]) -> None:
-        # uvicorn's own code paths only see the first listener; ours pass one per slot.
-        super().__init__(config, sockets=listeners[:1])
+        self.config = config
         self.listeners = listeners
-        self.backlog = config.backlog
+        self.processes: list[SpawnProcess] = []
+        self._stop = threading.Event()
 
-    def _start_worker(self, slot: int) -> Process:
-        if slot == len(self.listeners):  # a slot added by SIGTTIN
-            host, port = self.listeners[0].getsockname()[:2]
-            sock = tcp_listener(host, port, reuse_port=True)
-            sock.listen(self.backlog)
-            self.listeners.append(sock)
-        process = Process(self.config, [self.listeners[slot]])
+    def _start(self, slot: int) -> SpawnProcess:
+        process = _SPAWN.Process(
+            target=_run_worker, args=(self.config, self.listeners[slot]), name=f"worker-{slot}"
+        )
         process.start()
         return process
 
-    def init_processes(self) -> None:
-        for slot in range(self.processes_num):
-            self.processes.append(self._start_worker(slot))
-
-    def restart_all(self) -> None:
-        """Replaces each worker, starting its replacement before retiring the old one."""
-        for idx, old_process in enumerate(self.processes):
-            if self.should_exit.is_set():
-                return
-
-            new_process = self._start_worker(idx)
-
-            if not new_process.wait_until_ready(
-                self.config.timeout_worker_healthcheck, self.should_exit
-            ):
-                new_process.kill()
-                new_process.join()
-                if not self.should_exit.is_set():
-                    logger.error(
-                        f"New child process [{new_process.pid}] was not ready in time; "
-                        f"keeping worker [{old_process.pid}] and aborting the restart."
-                    )
-                return
-
-            old_process.terminate()
-            old_process.join()
-            self.processes[idx] = new_process
-
-    def keep_subprocess_alive(self) -> None:
-        if self.should_exit.is_set():
-            return  # parent process is exiting, no need to keep subprocess alive
-
-        for idx, process in enumerate(self.processes):
-            if process.is_alive(timeout=self.config.timeout_worker_healthcheck):
-                continue
-
-            process.kill()  # process is hung, kill it
-            process.join()
-
-            if process.exitcode == STARTUP_FAILURE:
-                logger.error(
-                    f"Child process [{process.pid}] failed to start, stopping the parent process."
-                )
-                self.should_exit.set()
-                return
-
-            if self.should_exit.is_set():
-                return
-
-            logger.info(f"Child process [{process.pid}] died")
-            self.processes[idx] = self._start_worker(idx)
-
-    def handle_ttin(self) -> None:
-        logger.info("Received SIGTTIN, increasing the number of processes.")
-        try:
-            process = self._start_worker(len(self.processes))
-        except OSError as error:
-            logger.error(f"Cannot listen for another worker: {error}")
-            return
-        self.processes_num += 1
-        self.processes.append(process)
-
-    def handle_ttou(self) -> None:
-        super().handle_ttou()
-        # A listener without a worker would still be handed connections: close it.
-        while len(self.listeners) > len(self.processes):
-            self.listeners.pop().close()
-
     def run(self) -> None:
+        """Until SIGINT or SIGTERM; exits with uvicorn's startup-failure code if a worker's app
+        cannot start (it would fail the same way on every restart)."""
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: self._stop.set())
+        failed = False
         try:
-            super().run()
+            self.processes = [self._start(slot) for slot in range(len(self.listeners))]
+            logger.info(f"Started {len(self.processes)} workers, one listener each")
+            while not self._stop.wait(self.CHECK_SECONDS):
+                failed = self._replace_dead_workers()
+                if failed:
+                    break
         finally:
-            for sock in self.listeners:
-                sock.close()
+            for process in self.processes:
+                if process.is_alive():
+                    process.terminate()
+            for process in self.processes:
+                process.join()
+            for listener in self.listeners:
+                listener.close()
+        if failed:
+            raise SystemExit(STARTUP_FAILURE)
+
+    def _replace_dead_workers(self) -> bool:
+        """Restart every worker that has exited; True if one failed to start its app."""
+        for slot, process in enumerate(self.processes):
+            if process.is_alive() or self._stop.is_set():
+                continue
+            process.join()
+            if process.exitcode == STARTUP_FAILURE:
+                logger.error(f"Worker [{process.pid}] failed to start; stopping.")
+                return True
+            logger.warning(
+                f"Worker [{process.pid}] exited with code {process.exitcode}; "
+                "starting another on its listener."
+            )
+            self.processes[slot] = self._start(slot)
+        return False
 
 
 def serve(app: str, *, host: str, port: int, workers: int = 1, **options: Any) -> None:
@@ -196,7 +167,7 @@ def serve(app: str, *, host: str, port: int, workers: int = 1, **options: Any) -
     config = uvicorn.Config(app, host=host, port=port, workers=workers, **options)
     if workers > 1 and REUSE_PORT:
         listeners = reuse_port_listeners(host, port, workers, config.backlog)
-        _ReusePortMultiprocess(config, listeners).run()
+        WorkerSlots(config, listeners).run()
         return
     sock = tcp_listener(host, port)
     if workers > 1:
