@@ -16,11 +16,12 @@ once per dependency.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
+import anyio.to_thread
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
@@ -129,3 +130,23 @@ def authenticated_unit(inst: Installation, presented: Credentials) -> Iterator[A
     """A read-only unit of work whose first act is to authenticate; call it from a worker thread."""
     with inst.uow.read_only() as uow:
         yield AuthenticatedUnit(uow, authenticate(uow, presented))
+
+
+T = TypeVar("T")
+
+SHORT_READ_THREADS = 1
+
+
+async def run_short_read(request: Request, read: Callable[[], T]) -> T:
+    """Run ``read`` (blocking, a few milliseconds of Python and a few queries) in a worker thread,
+    at most ``SHORT_READ_THREADS`` at a time per process; the rest wait their turn in order.
+
+    More threads add no speed to work that holds the GIL, only latency: each thread returning
+    from a database round trip waits for the GIL behind the others (up to the 5 ms switch
+    interval each time), so under load every read took longer (docs/benchmarks.md).
+    """
+    state = request.app.state
+    limiter = getattr(state, "short_read_limiter", None)
+    if limiter is None:  # made here: a limiter belongs to the running event loop
+        limiter = state.short_read_limiter = anyio.CapacityLimiter(SHORT_READ_THREADS)
+    return await anyio.to_thread.run_sync(read, limiter=limiter)

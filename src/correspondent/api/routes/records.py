@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Query, Request, Response
 
 from correspondent.api.deps import (
     CredentialsDep,
     InstallationDep,
     PrincipalDep,
     authenticated_unit,
+    run_short_read,
 )
 from correspondent.api.schemas import (
     ActivityPage,
@@ -158,6 +158,7 @@ def unshare_record(
 
 @router.get("/{type_name}/{record_id}/timeline", response_model=ActivityPage)
 async def timeline(
+    request: Request,
     type_name: RecordType,
     record_id: PathId,
     inst: InstallationDep,
@@ -177,4 +178,4 @@ async def timeline(
         answer = ActivityPage(items=page.items, next_cursor=page.next_cursor)
         return answer.model_dump_json().encode()
 
-    return Response(await run_in_threadpool(read), media_type="application/json")
+    return Response(await run_short_read(request, read), media_type="application/json")
