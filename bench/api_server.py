@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from correspondent.api.app import create_app
+from correspondent.api.app import create_app, freeze_long_lived_objects
 from correspondent.bootstrap import build
 from correspondent.config import Settings
 
 
 def app() -> FastAPI:
-    return create_app(build(Settings()))
+    api = create_app(build(Settings()))
+    freeze_long_lived_objects()
+    return api

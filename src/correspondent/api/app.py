@@ -6,6 +6,8 @@ and the interactive docs ``/api/v1/docs``. ``/health`` stays unauthenticated for
 
 from __future__ import annotations
 
+import gc
+
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
@@ -63,3 +65,14 @@ def create_app(installation: Installation) -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     return app
+
+
+def freeze_long_lived_objects() -> None:
+    """Keep the objects alive now (modules, the app, table metadata) out of garbage collection.
+
+    A full collection otherwise walks all of them, ~130,000 objects in an API worker (40-60 ms
+    measured); frozen, it walks what requests left behind (~20,000 objects, ~5 ms). Call it once
+    the app is built, in a process that will serve it; objects made later are collected as usual.
+    """
+    gc.collect()
+    gc.freeze()

@@ -14,7 +14,7 @@ import os
 
 from fastapi import FastAPI
 
-from correspondent.api.app import create_app
+from correspondent.api.app import create_app, freeze_long_lived_objects
 from correspondent.bootstrap import build
 from correspondent.config import Settings
 
@@ -33,4 +33,6 @@ def export_settings(settings: Settings) -> None:
 
 
 def app() -> FastAPI:
-    return create_app(build(Settings()))
+    api = create_app(build(Settings()))
+    freeze_long_lived_objects()
+    return api

@@ -83,7 +83,7 @@ def serve(
     """
     import uvicorn
 
-    from correspondent.api.app import create_app
+    from correspondent.api.app import create_app, freeze_long_lived_objects
     from correspondent.demo.seed import seed_demo_if_empty
 
     installation = STATE.installation()
@@ -99,7 +99,9 @@ def serve(
     runner = mailboxes.start_background_sync(installation) if sync else None
     try:
         if workers == 1:
-            uvicorn.run(create_app(installation), host=host, port=port, log_level="info")
+            api = create_app(installation)
+            freeze_long_lived_objects()
+            uvicorn.run(api, host=host, port=port, log_level="info")
         else:
             from correspondent.api import asgi, server
 
