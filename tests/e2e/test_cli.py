@@ -162,3 +162,31 @@ def test_import_mbox_and_maildir(cli: Any, tmp_path: Path) -> None:
     assert (
         cli("import", "maildir", str(tmp_path / "Maildir"), "--user", me, "--json")["created"] == 1
     )
+
+
+def test_sweep_blobs_deletes_unused_blobs_and_old_orphans(
+    cli: Any, tmp_path: Path, database_url: str
+) -> None:
+    import os
+    import time
+
+    from correspondent.bootstrap import build
+    from correspondent.config import Settings
+
+    me = address("me", "ourco.example")
+    cli("user", "add", me, "--name", "Mia Example")
+    eml = tmp_path / "in.eml"
+    eml.write_bytes(make_message(sender=address(), to=[me], subject="Kept"))
+    cli("track", str(eml), "--user", me)
+    installation = build(Settings(data_dir=tmp_path / "data", database_url=database_url))
+    with installation.uow() as uow:  # a reference released, its file left (a failed clean-up)
+        uow.blob_refs.acquire({"a" * 64: (3, 1)})
+        uow.blob_refs.release("a" * 64)
+        uow.commit()
+    installation.blobs.put("a" * 64, b"old")
+    installation.blobs.put("b" * 64, b"orphan")  # a file without a row
+    old = time.time() - 7200
+    os.utime(installation.blobs.path_for("b" * 64), (old, old))
+    swept = cli("db", "sweep-blobs")
+    assert "Deleted 1 unused and 1 orphaned blob file(s)." in swept.stdout
+    assert len(installation.blobs.all_digests()) == 1  # the tracked message

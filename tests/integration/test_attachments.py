@@ -166,3 +166,45 @@ def test_orphaned_blob_files_are_swept_once_old(installation: Installation) -> N
     assert set(installation.blobs.all_digests()) == kept
     with installation.uow() as uow:
         assert uow.blob_refs.known([orphan]) == set()  # the claim row went with the file
+
+
+def test_a_blob_that_cannot_be_deleted_yet_does_not_undo_the_change(
+    installation: Installation, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The removal is committed before its files are deleted: a failure there is logged, and
+    ``collect_blobs`` (run by ``correspondent db sweep-blobs``) deletes the file later."""
+    from correspondent.services.blob_collection import collect_blobs
+
+    user = add_user(installation)
+    content = b"%PDF-1.4 stubborn" * 50
+    view = track(
+        installation,
+        make_message(sender=address(), attachments=[("s.pdf", "application/pdf", content)]),
+        user.email,
+    )
+    with installation.uow() as uow:
+        activity = uow.activities.get(view["id"])
+        assert activity is not None
+        digest = activity.attachments[0].blob_hash
+    assert digest is not None
+    path = installation.blobs.path_for(digest)
+    path.unlink()
+    (path / "in-the-way").mkdir(parents=True)  # unlink() now fails: EISDIR, a real OSError
+    with caplog.at_level("WARNING"):
+        activity_changes.remove_attachment(
+            installation.uow, installation.blobs, view["id"], view["attachments"][0]["id"],
+            user.email,
+        )  # fmt: skip
+    assert "db sweep-blobs" in caplog.text
+    shown = views.show_activity(installation.uow, view["id"])
+    assert shown["attachments"][0]["status"] == "removed"
+    with installation.uow() as uow:
+        assert digest in uow.blob_refs.unused()
+
+    (path / "in-the-way").rmdir()
+    path.rmdir()
+    path.write_bytes(content)
+    assert collect_blobs(installation.uow, installation.blobs) == 1
+    assert not path.exists()
+    with installation.uow() as uow:
+        assert digest not in uow.blob_refs.unused()

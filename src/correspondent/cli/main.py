@@ -9,7 +9,7 @@ import typer
 
 from correspondent.cli import auth, mailboxes, records, settings, tracking
 from correspondent.cli.context import STATE, handle_errors, out_console
-from correspondent.services.blob_collection import sweep_orphan_files
+from correspondent.services.blob_collection import collect_blobs, sweep_orphan_files
 from correspondent.storage.migrate import upgrade_to_head
 
 app = typer.Typer(
@@ -56,10 +56,11 @@ def db_sweep_blobs(
         int, typer.Option(min=1, help="Only files at least this old (default one hour).")
     ] = 60,
 ) -> None:
-    """Delete blob files no row refers to (left by rolled-back transactions)."""
+    """Delete blobs nothing uses any more, and files no row refers to (rolled-back writes)."""
     installation = STATE.installation()
-    deleted = sweep_orphan_files(installation.uow, installation.blobs, older_than_minutes * 60)
-    out_console.print(f"Deleted {deleted} orphaned blob file(s).")
+    unused = collect_blobs(installation.uow, installation.blobs)
+    orphaned = sweep_orphan_files(installation.uow, installation.blobs, older_than_minutes * 60)
+    out_console.print(f"Deleted {unused} unused and {orphaned} orphaned blob file(s).")
 
 
 @app.command()

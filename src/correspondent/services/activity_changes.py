@@ -10,7 +10,7 @@ from __future__ import annotations
 from correspondent.domain.activity import AttachmentState, EmailActivity
 from correspondent.domain.errors import InvalidInput, NotFound
 from correspondent.domain.records import RecordRef
-from correspondent.services.blob_collection import collect_blobs
+from correspondent.services.blob_collection import collect_released_blobs
 from correspondent.services.directory import require_record, require_user
 from correspondent.services.ports import BlobStore, UnitOfWork, UnitOfWorkFactory
 
@@ -60,7 +60,7 @@ def untrack(
             deleted = True
         uow.commit()
     if released:
-        collect_blobs(uow_factory, blobs, released)
+        collect_released_blobs(uow_factory, blobs, released)
     return deleted
 
 
@@ -90,7 +90,7 @@ def remove_attachment(
             uow.blob_refs.release(attachment.blob_hash)
         uow.commit()
     if attachment.blob_hash:
-        collect_blobs(uow_factory, blobs, [attachment.blob_hash])
+        collect_released_blobs(uow_factory, blobs, [attachment.blob_hash])
 
 
 def _require_activity(uow: UnitOfWork, activity_id: int) -> EmailActivity:

@@ -24,7 +24,7 @@ from correspondent.mail.parse import parse_message
 from correspondent.services import activity_changes
 from correspondent.services.access import authorize, authorize_create, describe, readable_refs
 from correspondent.services.api_activity_views import full_view, summary_views
-from correspondent.services.blob_collection import collect_blobs
+from correspondent.services.blob_collection import collect_released_blobs
 from correspondent.services.paging import Page, check_limit, decode_cursor, encode_cursor
 from correspondent.services.ports import BlobStore, UnitOfWork, UnitOfWorkFactory
 from correspondent.services.tracking import MessageTracker, TrackRequest
@@ -205,7 +205,7 @@ def delete_activity(
         uow.access.delete_shares(_ref(activity_id))
         uow.activities.delete(activity_id)
         uow.commit()
-    collect_blobs(uow_factory, blobs, released)
+    collect_released_blobs(uow_factory, blobs, released)
 
 
 def remove_attachment(

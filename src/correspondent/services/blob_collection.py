@@ -6,14 +6,19 @@ that no transaction still running can own them.
 
 Runs in its own short transaction after the one that released the references, so a concurrent
 writer that re-acquires the same content either waits for this deletion or prevents it (see
-``storage.blobs``).
+``storage.blobs``). That earlier change stands whatever happens here: ``collect_released_blobs``
+logs a failure instead of failing the caller, and the unused rows wait for the next collection
+(``correspondent db sweep-blobs``). Storing the same content again rewrites a missing file.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from correspondent.services.ports import BlobStore, SweepableBlobStore, UnitOfWorkFactory
+
+logger = logging.getLogger(__name__)
 
 
 def collect_blobs(
@@ -29,6 +34,21 @@ def collect_blobs(
                 deleted += 1
         uow.commit()
     return deleted
+
+
+def collect_released_blobs(
+    uow_factory: UnitOfWorkFactory, blobs: BlobStore, digests: list[str]
+) -> None:
+    """``collect_blobs`` for references a committed change just released; never raises."""
+    try:
+        collect_blobs(uow_factory, blobs, digests)
+    except Exception:  # the change is stored; the files can go later, and the log says so
+        logger.warning(
+            "Could not delete %d unused blob(s) %s yet; 'correspondent db sweep-blobs' will.",
+            len(digests),
+            ", ".join(d[:12] for d in digests),
+            exc_info=True,
+        )
 
 
 ORPHAN_MIN_AGE_SECONDS = 3600

@@ -40,7 +40,7 @@ from correspondent.mail.message import ParsedMessage
 from correspondent.mail.parse import parse_message
 from correspondent.mail.sanitize import sanitize_html
 from correspondent.mail.sniff import detect_executable_kind
-from correspondent.services.blob_collection import collect_blobs
+from correspondent.services.blob_collection import collect_released_blobs
 from correspondent.services.correlating import correlate
 from correspondent.services.directory import require_record
 from correspondent.services.parties import resolve_message_parties
@@ -160,7 +160,7 @@ class MessageTracker:
                     uow.blob_refs.release(digest)
                 uow.commit()
             if released:
-                collect_blobs(self.uow_factory, self.blobs, released)
+                collect_released_blobs(self.uow_factory, self.blobs, released)
         except (DuplicateActivity, TransientConflict):
             # Another process stored one of these messages first, or our locks crossed
             # theirs: the batch was rolled back whole; track its messages one at a time.
