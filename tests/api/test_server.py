@@ -254,3 +254,57 @@ def test_a_worker_that_cannot_start_its_app_stops_the_server() -> None:
     finished = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert finished.returncode == STARTUP_FAILURE, finished.stderr
     assert "failed to start" in finished.stderr
+
+
+def broken_factory() -> Any:
+    """An app factory that fails as building the installation can (database down, bad settings)."""
+    raise RuntimeError("the database is not reachable")
+
+
+@linux_only
+def test_a_worker_whose_app_factory_raises_stops_the_server() -> None:
+    command = [sys.executable, "-m", "correspondent.api.server", f"{__name__}:broken_factory",
+               "--factory", "--port", str(_free_port()), "--workers", "2"]  # fmt: skip
+    finished = subprocess.run(
+        command, cwd=Path(__file__).parents[2], capture_output=True, text=True, timeout=60
+    )
+    assert finished.returncode == STARTUP_FAILURE, finished.stderr
+    assert "the database is not reachable" in finished.stderr
+    assert finished.stderr.count("could not be loaded") <= 2  # no restart loop
+
+
+def _start_two_workers(port: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "correspondent.api.server", f"{__name__}:worker_app",
+               "--port", str(port), "--workers", "2", "--log-level", "warning"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=Path(__file__).parents[2], stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process
+        except OSError:
+            assert process.poll() is None and time.monotonic() < deadline, "no listener"
+            time.sleep(0.05)
+
+
+@linux_only
+def test_sighup_replaces_the_workers_and_a_killed_supervisor_takes_them_along() -> None:
+    port = _free_port()
+    process = _start_two_workers(port)
+    try:
+        first = {pid for pid, _ in _ask_at_once(port)}
+        assert len(first) == 2
+        process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 30
+        while (now := {pid for pid, _ in _ask_at_once(port)}) & first or len(now) < 2:
+            assert process.poll() is None and time.monotonic() < deadline, now
+            time.sleep(0.2)
+        process.kill()  # SIGKILL: no chance to stop the workers itself
+        process.wait(10)
+        deadline = time.monotonic() + 10
+        while any(_state_of(pid) not in ("gone", "Z") for pid in now):
+            assert time.monotonic() < deadline, "workers outlived their supervisor"
+            time.sleep(0.05)
+    finally:
+        if process.poll() is None:
+            process.kill()

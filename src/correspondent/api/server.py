@@ -36,12 +36,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
 import logging
 import multiprocessing
+import os
 import signal
 import socket
 import sys
-import threading
+import time
 from multiprocessing.context import SpawnProcess
 from typing import Any
 
@@ -52,6 +54,8 @@ from uvicorn.supervisors import Multiprocess
 logger = logging.getLogger("uvicorn.error")
 
 _SPAWN = multiprocessing.get_context("spawn")  # a fresh interpreter per worker, as uvicorn's
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 REUSE_PORT = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 """Whether each worker gets its own listener (see the module docstring)."""
@@ -93,27 +97,51 @@ def reuse_port_listeners(host: str, port: int, count: int, backlog: int) -> list
     return listeners
 
 
-def _run_worker(config: uvicorn.Config, listener: socket.socket) -> None:
+def _die_with_parent() -> None:
+    """Linux: have the kernel send this process SIGTERM when the supervisor dies, however it
+    dies, so no worker keeps serving without one."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _run_worker(config: uvicorn.Config, listener: socket.socket, parent: int) -> None:
     """In a worker process: serve on ``listener`` until SIGINT or SIGTERM."""
+    _die_with_parent()
+    if os.getppid() != parent:  # the supervisor died before prctl took effect
+        return
     config.configure_logging()
+    try:
+        config.load()  # the app factory: building the installation may fail (database, settings)
+    except Exception:
+        logger.exception("The app could not be loaded")
+        sys.exit(STARTUP_FAILURE)
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.Server(config).run(sockets=[listener])
 
 
 class WorkerSlots:
-    """One uvicorn worker process per listener; a worker that dies is replaced on its slot."""
+    """One uvicorn worker process per listener; a worker that dies is replaced on its slot.
+
+    SIGINT and SIGTERM stop every worker (SIGKILL after ``STOP_SECONDS``); SIGHUP replaces them
+    one by one, to load new code. Signal handlers only record the signal: the loop acts on it.
+    """
 
     CHECK_SECONDS = 0.5
+    STOP_SECONDS = 30.0
 
     def __init__(self, config: uvicorn.Config, listeners: list[socket.socket]) -> None:
         self.config = config
         self.listeners = listeners
         self.processes: list[SpawnProcess] = []
-        self._stop = threading.Event()
+        self._signals: list[int] = []
 
     def _start(self, slot: int) -> SpawnProcess:
         process = _SPAWN.Process(
-            target=_run_worker, args=(self.config, self.listeners[slot]), name=f"worker-{slot}"
+            target=_run_worker,
+            args=(self.config, self.listeners[slot], os.getpid()),
+            name=f"worker-{slot}",
         )
         process.start()
         return process
@@ -121,31 +149,59 @@ class WorkerSlots:
     def run(self) -> None:
         """Until SIGINT or SIGTERM; exits with uvicorn's startup-failure code if a worker's app
         cannot start (it would fail the same way on every restart)."""
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: self._stop.set())
+        handled = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+        previous = {signum: signal.getsignal(signum) for signum in handled}
+        for signum in handled:
+            signal.signal(signum, lambda signum, _frame: self._signals.append(signum))
         failed = False
         try:
-            self.processes = [self._start(slot) for slot in range(len(self.listeners))]
+            for slot in range(len(self.listeners)):
+                self.processes.append(self._start(slot))
             logger.info(f"Started {len(self.processes)} workers, one listener each")
-            while not self._stop.wait(self.CHECK_SECONDS):
-                failed = self._replace_dead_workers()
-                if failed:
+            while not failed:
+                time.sleep(self.CHECK_SECONDS)
+                received, self._signals[:] = set(self._signals), []
+                if received & {signal.SIGINT, signal.SIGTERM}:
                     break
+                if signal.SIGHUP in received:
+                    self._replace_all()
+                failed = self._replace_dead_workers()
         finally:
-            for process in self.processes:
-                if process.is_alive():
-                    process.terminate()
-            for process in self.processes:
-                process.join()
+            self._stop_all()
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
             for listener in self.listeners:
                 listener.close()
         if failed:
             raise SystemExit(STARTUP_FAILURE)
 
+    def _stop_all(self) -> None:
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+        deadline = time.monotonic() + self.STOP_SECONDS
+        for process in self.processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                logger.warning(f"Worker [{process.pid}] did not stop in time; killing it.")
+                process.kill()
+                process.join()
+
+    def _replace_all(self) -> None:
+        """One slot at a time: connections wait in the slot's listener meanwhile."""
+        logger.info("Received SIGHUP, replacing the workers.")
+        for slot, process in enumerate(self.processes):
+            process.terminate()
+            process.join(self.STOP_SECONDS)
+            if process.is_alive():
+                process.kill()
+                process.join()
+            self.processes[slot] = self._start(slot)
+
     def _replace_dead_workers(self) -> bool:
         """Restart every worker that has exited; True if one failed to start its app."""
         for slot, process in enumerate(self.processes):
-            if process.is_alive() or self._stop.is_set():
+            if process.is_alive():
                 continue
             process.join()
             if process.exitcode == STARTUP_FAILURE:
