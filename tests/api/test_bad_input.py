@@ -174,3 +174,24 @@ def test_security_headers_on_every_kind_of_response(client: TestClient) -> None:
         for name in SECURITY_HEADERS:
             assert name in response.headers, (response.url, name)
     assert "frame-ancestors 'none'" in client.get("/api/v1/docs").headers["content-security-policy"]
+
+
+def test_without_credentials_the_timeline_says_401_before_checking_parameters(
+    installation: Installation, client: TestClient
+) -> None:
+    for path in (
+        "/api/v1/records/account/1/timeline?limit=0",
+        "/api/v1/records/nosuch/1/timeline",
+        "/api/v1/records/account/x/timeline",
+        "/api/v1/records/account/1/timeline?cursor=" + "c" * 600,
+    ):
+        _error(client.get(path), 401, "unauthenticated")
+        _error(client.get(path, headers={"Authorization": "Basic eDp5"}), 401, "unauthenticated")
+    # A token is checked in the route, after its parameters: malformed ones answer first.
+    bogus = {"Authorization": "Bearer cor_nope"}
+    _error(client.get("/api/v1/records/account/1/timeline", headers=bogus), 401, "unauthenticated")
+    _error(
+        client.get("/api/v1/records/account/1/timeline?limit=0", headers=bogus),
+        422,
+        "validation_error",
+    )

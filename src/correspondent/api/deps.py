@@ -78,13 +78,25 @@ class Credentials:
 
 
 async def credentials(request: Request, bearer: Bearer, session_id: SessionCookie) -> Credentials:
-    return Credentials(
+    """The request's credentials; 401 at once if it presents none that could be valid.
+
+    Checked here, before FastAPI validates the route's own parameters, so a request without
+    credentials gets 401 rather than a 422 describing what it got wrong (a request with a
+    token is authenticated where the route says, for the timeline after that validation).
+    """
+    presented = Credentials(
         method=request.method,
         bearer=bearer.credentials.strip() if bearer is not None else None,
         session_id=session_id or None,
         authorization_sent=bool(request.headers.get("authorization")),
         csrf_token=request.headers.get(CSRF_HEADER, ""),
     )
+    if presented.bearer is None:
+        if presented.authorization_sent:
+            raise AuthenticationFailed("Use 'Authorization: Bearer <API token>'.")
+        if presented.session_id is None:
+            raise AuthenticationFailed("Sign in, or send a personal API token.")
+    return presented
 
 
 CredentialsDep = Annotated[Credentials, Depends(credentials)]
@@ -94,10 +106,7 @@ def authenticate(uow: UnitOfWork, presented: Credentials) -> Principal:
     if presented.bearer is not None:
         found = authenticate_token(uow, presented.bearer)
         return Principal(found.user, found.actor)
-    if presented.authorization_sent:
-        raise AuthenticationFailed("Use 'Authorization: Bearer <API token>'.")
-    if presented.session_id is None:
-        raise AuthenticationFailed("Sign in, or send a personal API token.")
+    assert presented.session_id is not None, "credentials() lets no request through without"
     found = authenticate_session(uow, presented.session_id)
     if presented.method not in SAFE_METHODS:
         sent = presented.csrf_token
