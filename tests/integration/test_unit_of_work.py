@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -47,14 +49,44 @@ def test_a_read_only_unit_ends_with_commit_and_an_error_still_rolls_back(
         sa.event.remove(installation.engine, "rollback", rollback)
 
 
-def test_a_write_in_a_read_only_unit_fails_on_postgresql_and_stores_nothing(
-    installation: Installation, backend: str
+def test_a_write_in_a_read_only_unit_fails_and_stores_nothing(
+    installation: Installation,
 ) -> None:
-    if backend != "postgresql":
-        pytest.skip("SQLite has no read-only transactions; the commit-on-exit is PostgreSQL's")
     read_only = installation.uow.read_only()
-    with pytest.raises(sa.exc.InternalError, match="read-only transaction"), read_only as uow:
+    with (
+        pytest.raises(sa.exc.DBAPIError, match=r"read-only transaction|readonly"),
+        read_only as uow,
+    ):
         uow.directory.conn.execute(sa.insert(business_units).values(name="Sneaky"))
+    # The next unit of work on the (pooled) connection writes as usual.
     with installation.uow() as uow:
+        uow.directory.conn.execute(sa.insert(business_units).values(name="Open"))
+        uow.commit()
+    with installation.uow.read_only() as uow:
         names = uow.directory.conn.execute(sa.select(business_units.c.name)).scalars().all()
-    assert "Sneaky" not in names
+    assert "Sneaky" not in names and "Open" in names
+
+
+def test_a_read_only_unit_does_not_wait_for_a_writer(installation: Installation) -> None:
+    # SQLite: a deferred BEGIN; BEGIN IMMEDIATE would wait for the writer's lock (busy_timeout).
+    user = add_user(installation)
+    writing, done = threading.Event(), threading.Event()
+
+    def hold_a_write_transaction() -> None:
+        with installation.uow() as uow:
+            uow.directory.conn.execute(sa.insert(business_units).values(name="Slow"))
+            writing.set()
+            done.wait(10)
+            uow.commit()
+
+    writer = threading.Thread(target=hold_a_write_transaction)
+    writer.start()
+    try:
+        assert writing.wait(10)
+        started = time.monotonic()
+        with installation.uow.read_only() as uow:
+            assert uow.directory.user(user.id) is not None
+        assert time.monotonic() - started < 2
+    finally:
+        done.set()
+        writer.join()

@@ -272,8 +272,9 @@ class MessageTracker:
             context.forget_identity(key)
             return None
         uow.activities.add_tracker(activity_id, Tracker(user.id, request.source, datetime.now(UTC)))
-        relink = request.may_relink is None or request.may_relink(uow, activity_id)
-        if request.regarding is not None and relink:
+        if request.regarding is not None and (
+            request.may_relink is None or request.may_relink(uow, activity_id)
+        ):
             uow.activities.set_regarding(activity_id, request.regarding)
             context.relinked(activity_id, request.regarding)
         return TrackResult(activity_id, created=False)

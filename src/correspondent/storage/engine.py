@@ -2,7 +2,8 @@
 
 SQLite runs in WAL mode with ``BEGIN IMMEDIATE`` transactions: a unit of work that reads and then
 writes would otherwise fail with SQLITE_BUSY when another process wrote in between, and
-busy_timeout cannot help a deferred transaction upgrade its lock.
+busy_timeout cannot help a deferred transaction upgrade its lock. Read-only units are the
+exception: a deferred ``BEGIN`` with ``PRAGMA query_only``, so they never wait for a writer.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+READ_ONLY_OPTION = "correspondent_read_only"
+"""Execution option of a connection whose transactions only read (see ``SqlUnitOfWork``)."""
 
 
 def create_database_engine(url: str, **kwargs: Any) -> Engine:
@@ -41,4 +45,14 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        # A read-only unit of work (READ_ONLY_OPTION) takes no write lock, and its connection
+        # refuses writes until a writing transaction begins on it again.
+        info = connection.connection.info
+        if connection.get_execution_options().get(READ_ONLY_OPTION):
+            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("PRAGMA query_only = ON")
+            info["query_only"] = True
+            return
+        if info.pop("query_only", False):
+            connection.exec_driver_sql("PRAGMA query_only = OFF")
         connection.exec_driver_sql("BEGIN IMMEDIATE")

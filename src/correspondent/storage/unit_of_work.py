@@ -16,6 +16,7 @@ from correspondent.storage.access_repository import AccessRepository
 from correspondent.storage.activities import ActivityRepository
 from correspondent.storage.auth_repository import AuthRepository
 from correspondent.storage.directory import DirectoryRepository
+from correspondent.storage.engine import READ_ONLY_OPTION
 from correspondent.storage.listing import ListingRepository
 from correspondent.storage.mailbox_repository import MailboxRepository
 from correspondent.storage.misc import (
@@ -50,9 +51,13 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> SqlUnitOfWork:
         self._conn = self._engine.connect()
-        if self._read_only and self._conn.dialect.name == "postgresql":
-            # BEGIN READ ONLY: a write in here fails instead of being committed on the way out.
-            self._conn = self._conn.execution_options(postgresql_readonly=True)
+        if self._read_only:
+            # A write in here fails instead of being committed on the way out: BEGIN READ ONLY
+            # on PostgreSQL, PRAGMA query_only on SQLite (see storage.engine).
+            if self._conn.dialect.name == "postgresql":
+                self._conn = self._conn.execution_options(postgresql_readonly=True)
+            else:
+                self._conn = self._conn.execution_options(**{READ_ONLY_OPTION: True})
         self._tx = self._conn.begin()
         self.directory = DirectoryRepository(self._conn)
         self.activities = ActivityRepository(self._conn)
