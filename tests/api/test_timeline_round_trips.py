@@ -40,7 +40,9 @@ def counting(installation: Installation) -> Iterator[Statements]:
     seen = Statements()
 
     def statement(*args: Any) -> None:
-        if not args[2].lstrip().upper().startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE
+        # SQLite's own transaction control (BEGIN, and PRAGMA query_only for read-only units)
+        # is in-process, not a round trip.
+        if not args[2].lstrip().upper().startswith(("BEGIN", "PRAGMA QUERY_ONLY")):
             seen.sql.append(args[2])
 
     def begin(*_args: Any) -> None:
