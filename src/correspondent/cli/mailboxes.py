@@ -18,6 +18,7 @@ from correspondent.domain.errors import InvalidInput
 from correspondent.domain.mailbox import AuthKind, BackoffPolicy, TlsChoice
 from correspondent.domain.records import RecordRef
 from correspondent.services import mailboxes, tracked_folders
+from correspondent.services.blob_collection import housekeep_blobs
 from correspondent.services.mailbox_connect import MailboxConnector
 from correspondent.services.secrets import SecretBox
 from correspondent.services.tracking import MessageTracker
@@ -40,7 +41,14 @@ def connector_for(installation: Installation) -> MailboxConnector:
 
 def build_runner(installation: Installation, config: RunnerConfig | None = None) -> SyncRunner:
     tracker = MessageTracker(installation.uow, installation.blobs)
-    return SyncRunner(installation.uow, tracker, connector_for(installation), config)
+
+    def sweep_blobs() -> str:
+        unused, orphaned = housekeep_blobs(installation.uow, installation.blobs)
+        return f"deleted {unused} unused and {orphaned} orphaned blob file(s)"
+
+    return SyncRunner(
+        installation.uow, tracker, connector_for(installation), config, housekeeping=sweep_blobs
+    )
 
 
 @mailbox_app.command("add")

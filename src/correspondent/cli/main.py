@@ -9,7 +9,7 @@ import typer
 
 from correspondent.cli import auth, mailboxes, records, settings, tracking
 from correspondent.cli.context import STATE, handle_errors, out_console
-from correspondent.services.blob_collection import collect_blobs, sweep_orphan_files
+from correspondent.services.blob_collection import housekeep_blobs
 from correspondent.storage.migrate import upgrade_to_head
 
 app = typer.Typer(
@@ -58,8 +58,9 @@ def db_sweep_blobs(
 ) -> None:
     """Delete blobs nothing uses any more, and files no row refers to (rolled-back writes)."""
     installation = STATE.installation()
-    unused = collect_blobs(installation.uow, installation.blobs)
-    orphaned = sweep_orphan_files(installation.uow, installation.blobs, older_than_minutes * 60)
+    unused, orphaned = housekeep_blobs(
+        installation.uow, installation.blobs, older_than_minutes * 60
+    )
     out_console.print(f"Deleted {unused} unused and {orphaned} orphaned blob file(s).")
 
 

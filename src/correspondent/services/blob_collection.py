@@ -74,3 +74,14 @@ def sweep_orphan_files(
                 uow.blob_refs.lock_if_unused(digest)  # drop the claim rows again
             uow.commit()
     return deleted
+
+
+def housekeep_blobs(
+    uow_factory: UnitOfWorkFactory,
+    blobs: SweepableBlobStore,
+    older_than_seconds: float = ORPHAN_MIN_AGE_SECONDS,
+) -> tuple[int, int]:
+    """Delete unused blobs and old orphaned files (``db sweep-blobs``, and the sync worker now
+    and then); returns (unused, orphaned) counts."""
+    unused = collect_blobs(uow_factory, blobs)
+    return unused, sweep_orphan_files(uow_factory, blobs, older_than_seconds)

@@ -19,6 +19,9 @@
   mailbox's thread; the others go on.
 * **Shutdown.** :meth:`SyncRunner.stop` (SIGTERM in the CLI) lets each pass finish its current
   batch, closes IDLE sockets, releases the leases and returns.
+* **Housekeeping.** Every ``housekeeping_interval`` the supervisor loop runs the ``housekeeping``
+  callable it was given (the CLI passes the blob sweep); a failure is logged and tried again
+  next time. Several workers may each run it: it is safe to run concurrently.
 """
 
 from __future__ import annotations
@@ -27,7 +30,9 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -69,6 +74,8 @@ class RunnerConfig:
     backoff: BackoffPolicy = field(default_factory=BackoffPolicy)
     message_retry: MessageRetryPolicy = field(default_factory=MessageRetryPolicy)
     """Retries of single messages that failed to track (the mailbox itself is fine)."""
+    housekeeping_interval: float = 6 * 3600.0
+    """Seconds between runs of the housekeeping callable (the first comes after one interval)."""
 
 
 class SyncRunner:
@@ -78,11 +85,13 @@ class SyncRunner:
         tracker: MessageTracker,
         connector: MailboxConnector,
         config: RunnerConfig | None = None,
+        housekeeping: Callable[[], object] | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.tracker = tracker
         self.connector = connector
         self.config = config or RunnerConfig()
+        self.housekeeping = housekeeping
         self._stopping = threading.Event()
         self._workers: dict[int, MailboxWorker] = {}
         self._watcher_slots = threading.BoundedSemaphore(self.config.max_watchers)
@@ -95,12 +104,25 @@ class SyncRunner:
     def run(self) -> None:
         """Sync until :meth:`stop` is called; blocks the calling thread."""
         log.info("sync worker %s started", self.owner)
+        housekeeping_due = time.monotonic() + self.config.housekeeping_interval
         try:
             while not self._stopping.is_set():
                 self.start_due()
+                if self.housekeeping is not None and time.monotonic() >= housekeeping_due:
+                    self._housekeep()
+                    housekeeping_due = time.monotonic() + self.config.housekeeping_interval
                 self._stopping.wait(self.config.scan_interval)
         finally:
             self._shutdown()
+
+    def _housekeep(self) -> None:
+        assert self.housekeeping is not None
+        try:
+            log.info("housekeeping: %s", self.housekeeping())
+        except Exception:  # the next run tries again; syncing goes on meanwhile
+            log.exception(
+                "housekeeping failed; trying again in %.0f s", self.config.housekeeping_interval
+            )
 
     def stop(self) -> None:
         self._stopping.set()

@@ -1,0 +1,69 @@
+"""The sync worker runs the blob sweep now and then (``correspondent db sweep-blobs`` by hand)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from correspondent.bootstrap import Installation
+from correspondent.cli.mailboxes import build_runner
+from correspondent.sync.runner import RunnerConfig, SyncRunner
+
+FAST = RunnerConfig(housekeeping_interval=0.2, scan_interval=0.05)
+
+
+def _running(runner: SyncRunner) -> threading.Thread:
+    thread = threading.Thread(target=runner.run)
+    thread.start()
+    return thread
+
+
+def test_the_sync_worker_deletes_unused_blobs_now_and_then(installation: Installation) -> None:
+    # A blob whose clean-up failed after the change that released it was committed.
+    digest = "c" * 64
+    with installation.uow() as uow:
+        uow.blob_refs.acquire({digest: (3, 1)})
+        uow.blob_refs.release(digest)
+        uow.commit()
+    installation.blobs.put(digest, b"old")
+    runner = build_runner(installation, FAST)
+    thread = _running(runner)
+    try:
+        deadline = time.monotonic() + 10
+        while installation.blobs.path_for(digest).exists():
+            assert time.monotonic() < deadline, "the sweep did not run"
+            time.sleep(0.05)
+    finally:
+        runner.stop()
+        thread.join(30)
+    with installation.uow() as uow:
+        assert digest not in uow.blob_refs.unused()
+
+
+def test_failed_housekeeping_is_logged_and_tried_again(
+    installation: Installation, caplog: pytest.LogCaptureFixture
+) -> None:
+    calls: list[float] = []
+
+    def flaky() -> str:
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            raise OSError("the blob directory is not mounted")
+        return "done"
+
+    base = build_runner(installation, FAST)
+    runner = SyncRunner(base.uow_factory, base.tracker, base.connector, FAST, housekeeping=flaky)
+    with caplog.at_level("INFO", logger="correspondent.sync.runner"):
+        thread = _running(runner)
+        try:
+            deadline = time.monotonic() + 10
+            while len(calls) < 2:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        finally:
+            runner.stop()
+            thread.join(30)
+    assert "housekeeping failed" in caplog.text and "not mounted" in caplog.text
+    assert "housekeeping: done" in caplog.text
