@@ -195,7 +195,7 @@ def test_a_blob_that_cannot_be_deleted_yet_does_not_undo_the_change(
             installation.uow, installation.blobs, view["id"], view["attachments"][0]["id"],
             user.email,
         )  # fmt: skip
-    assert "db sweep-blobs" in caplog.text
+    assert "stay listed for the next sweep" in caplog.text
     shown = views.show_activity(installation.uow, view["id"])
     assert shown["attachments"][0]["status"] == "removed"
     with installation.uow() as uow:
@@ -208,3 +208,22 @@ def test_a_blob_that_cannot_be_deleted_yet_does_not_undo_the_change(
     assert not path.exists()
     with installation.uow() as uow:
         assert digest not in uow.blob_refs.unused()
+
+
+def test_one_blob_file_that_cannot_be_deleted_does_not_hold_up_the_others(
+    installation: Installation,
+) -> None:
+    from correspondent.services.blob_collection import collect_blobs
+
+    stuck, free = "a" * 64, "b" * 64  # sorted: the stuck one comes first
+    with installation.uow() as uow:
+        uow.blob_refs.acquire({stuck: (5, 1), free: (4, 1)})
+        uow.blob_refs.release(stuck)
+        uow.blob_refs.release(free)
+        uow.commit()
+    installation.blobs.put(free, b"free")
+    (installation.blobs.path_for(stuck) / "in-the-way").mkdir(parents=True)
+    assert collect_blobs(installation.uow, installation.blobs) == 1
+    assert not installation.blobs.path_for(free).exists()
+    with installation.uow() as uow:
+        assert uow.blob_refs.unused() == [stuck]

@@ -24,15 +24,33 @@ logger = logging.getLogger(__name__)
 def collect_blobs(
     uow_factory: UnitOfWorkFactory, blobs: BlobStore, digests: Iterable[str] | None = None
 ) -> int:
-    """Delete the given (or all) unreferenced blobs; return how many were deleted."""
+    """Delete the given (or all) unreferenced blobs; return how many were deleted.
+
+    A file that cannot be deleted keeps its unused row (to be tried again) and is logged; the
+    others are deleted regardless.
+    """
     deleted = 0
+    stuck: list[str] = []
     with uow_factory() as uow:
         candidates = list(digests) if digests is not None else uow.blob_refs.unused()
         for digest in sorted(set(candidates)):
-            if uow.blob_refs.lock_if_unused(digest):
+            size = uow.blob_refs.lock_if_unused(digest)
+            if size is None:
+                continue
+            try:
                 blobs.delete(digest)
-                deleted += 1
+            except OSError:
+                logger.warning("Could not delete blob file %s", digest, exc_info=True)
+                uow.blob_refs.keep_unused(digest, size)
+                stuck.append(digest)
+                continue
+            deleted += 1
         uow.commit()
+    if stuck:
+        logger.warning(
+            "%d unused blob file(s) could not be deleted and stay listed for the next sweep.",
+            len(stuck),
+        )
     return deleted
 
 

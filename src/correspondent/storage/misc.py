@@ -57,12 +57,18 @@ class BlobReferenceRepository:
             sa.update(blobs).where(blobs.c.hash == digest).values(refs=blobs.c.refs - 1)
         )
 
-    def lock_if_unused(self, digest: str) -> bool:
-        """Delete the row of an unused blob, holding its lock until commit; True if deleted."""
-        result = self.conn.execute(
-            sa.delete(blobs).where(blobs.c.hash == digest, blobs.c.refs <= 0)
-        )
-        return bool(result.rowcount)
+    def lock_if_unused(self, digest: str) -> int | None:
+        """Delete the row of an unused blob, holding its lock until commit; its size if deleted."""
+        size: int | None = self.conn.execute(
+            sa.delete(blobs)
+            .where(blobs.c.hash == digest, blobs.c.refs <= 0)
+            .returning(blobs.c.size)
+        ).scalar_one_or_none()
+        return size
+
+    def keep_unused(self, digest: str, size: int) -> None:
+        """Put back the row ``lock_if_unused`` deleted (its file could not be deleted)."""
+        self.conn.execute(sa.insert(blobs).values(hash=digest, size=size, refs=0))
 
     def claim_orphan(self, digest: str) -> bool:
         """Insert an unused row for a file that has none, locking it; False if a row exists.
