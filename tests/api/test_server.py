@@ -273,10 +273,19 @@ def test_a_worker_whose_app_factory_raises_stops_the_server() -> None:
     assert finished.stderr.count("could not be loaded") <= 2  # no restart loop
 
 
-def _start_two_workers(port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "correspondent.api.server", f"{__name__}:worker_app",
+def _start_two_workers(
+    port: int, app: str = "worker_app", env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "correspondent.api.server", f"{__name__}:{app}",
                "--port", str(port), "--workers", "2", "--log-level", "warning"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=Path(__file__).parents[2], stderr=subprocess.DEVNULL)
+    if app != "worker_app":
+        command.append("--factory")
+    process = subprocess.Popen(
+        command,
+        cwd=Path(__file__).parents[2],
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+    )
     deadline = time.monotonic() + 20
     while True:
         try:
@@ -308,3 +317,41 @@ def test_sighup_replaces_the_workers_and_a_killed_supervisor_takes_them_along() 
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def breakable_factory() -> Any:
+    """``worker_app``, unless the file named by $BREAK_APP exists (a bad deploy, a database
+    that is down)."""
+    if Path(os.environ["BREAK_APP"]).exists():
+        raise RuntimeError("the app is broken now")
+    return worker_app
+
+
+@linux_only
+def test_workers_that_cannot_start_later_leave_the_running_ones_serving(tmp_path: Path) -> None:
+    port, broken = _free_port(), tmp_path / "broken"
+    process = _start_two_workers(port, "breakable_factory", {"BREAK_APP": str(broken)})
+    try:
+        first = {pid for pid, _ in _ask_at_once(port)}
+        assert len(first) == 2
+        broken.touch()
+        # A reload whose new workers cannot load keeps the old ones.
+        process.send_signal(signal.SIGHUP)
+        time.sleep(3)
+        assert process.poll() is None
+        assert {pid for pid, _ in _ask_at_once(port)} == first
+        # A worker that dies now cannot be replaced yet: no exit, retries with back-off...
+        victim = min(first)
+        os.kill(victim, signal.SIGKILL)
+        time.sleep(2)
+        assert process.poll() is None
+        # ...and once the app loads again, its slot serves again.
+        broken.unlink()
+        deadline = time.monotonic() + 40
+        while len(now := {pid for pid, _ in _ask_at_once(port)} - {victim}) < 2:
+            assert process.poll() is None and time.monotonic() < deadline, now
+            time.sleep(0.5)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
+    assert process.returncode == 0

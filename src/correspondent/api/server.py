@@ -26,7 +26,7 @@ worker that dies is replaced on its own slot's socket, so connections arriving m
 that socket's queue instead of being lost (a listener with no worker behind it would still be
 given connections). uvicorn's own supervisor hands every worker the same sockets, so
 ``WorkerSlots`` is a small supervisor of our own: one spawned process per slot, replaced if it
-dies, all stopped on SIGINT or SIGTERM (restart the service to reload code). A plain bind first
+dies, all replaced (new code) on SIGHUP, all stopped on SIGINT or SIGTERM. A plain bind first
 checks that nothing else listens on the address, since with ``SO_REUSEPORT`` a second server on
 the same port would silently share it. Elsewhere the workers share one listener under uvicorn's
 supervisor as before (BSD and macOS accept ``SO_REUSEPORT`` but do not balance with it).
@@ -43,8 +43,11 @@ import os
 import signal
 import socket
 import sys
+import threading
 import time
+from dataclasses import dataclass
 from multiprocessing.context import SpawnProcess
+from multiprocessing.synchronize import Event as EventType
 from typing import Any
 
 import uvicorn
@@ -103,11 +106,19 @@ def _die_with_parent() -> None:
     if not sys.platform.startswith("linux"):
         return
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM) != 0:
+        error = ctypes.get_errno()
+        logger.warning(f"prctl(PR_SET_PDEATHSIG) failed ({os.strerror(error)}); this worker "
+                       "will not stop by itself if its supervisor is killed.")  # fmt: skip
 
 
-def _run_worker(config: uvicorn.Config, listener: socket.socket, parent: int) -> None:
-    """In a worker process: serve on ``listener`` until SIGINT or SIGTERM."""
+def _run_worker(
+    config: uvicorn.Config, listener: socket.socket, parent: int, ready: EventType
+) -> None:
+    """In a worker process: serve on ``listener`` until SIGINT or SIGTERM; ``ready`` once up."""
+    # Reloads come from the supervisor; a hangup of the whole process group (a closed terminal)
+    # must not cut this worker's requests short.
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
     _die_with_parent()
     if os.getppid() != parent:  # the supervisor died before prctl took effect
         return
@@ -117,55 +128,86 @@ def _run_worker(config: uvicorn.Config, listener: socket.socket, parent: int) ->
     except Exception:
         logger.exception("The app could not be loaded")
         sys.exit(STARTUP_FAILURE)
+    server = uvicorn.Server(config)
+    threading.Thread(target=_report_ready, args=(server, ready), daemon=True).start()
     with contextlib.suppress(KeyboardInterrupt):
-        uvicorn.Server(config).run(sockets=[listener])
+        server.run(sockets=[listener])
+
+
+def _report_ready(server: uvicorn.Server, ready: EventType) -> None:
+    while not server.started:
+        if server.should_exit:
+            return
+        time.sleep(0.05)
+    ready.set()
+
+
+@dataclass
+class _Worker:
+    process: SpawnProcess
+    ready: EventType
+    started_at: float
 
 
 class WorkerSlots:
     """One uvicorn worker process per listener; a worker that dies is replaced on its slot.
 
-    SIGINT and SIGTERM stop every worker (SIGKILL after ``STOP_SECONDS``); SIGHUP replaces them
-    one by one, to load new code. Signal handlers only record the signal: the loop acts on it.
+    - SIGINT, SIGTERM: stop every worker (SIGKILL after ``STOP_SECONDS``).
+    - SIGHUP: replace the workers one by one, to load new code; each old worker stops only once
+      its replacement serves, and if a replacement cannot start, the old workers go on.
+    - An app that cannot load before any worker ever served ends the supervisor with exit code
+      3. Later (a database down for a while), failed workers are restarted with back-off.
+
+    Signal handlers only record the signal; the loop acts on it.
     """
 
     CHECK_SECONDS = 0.5
     STOP_SECONDS = 30.0
+    READY_SECONDS = 60.0
+    MAX_BACKOFF_SECONDS = 30.0
 
     def __init__(self, config: uvicorn.Config, listeners: list[socket.socket]) -> None:
         self.config = config
         self.listeners = listeners
-        self.processes: list[SpawnProcess] = []
+        self.workers: list[_Worker | None] = []
         self._signals: list[int] = []
+        self._served = False
+        self._failures = [0] * len(listeners)
+        self._restart_at: dict[int, float] = {}
 
-    def _start(self, slot: int) -> SpawnProcess:
+    def _start(self, slot: int) -> _Worker:
+        ready = _SPAWN.Event()
         process = _SPAWN.Process(
             target=_run_worker,
-            args=(self.config, self.listeners[slot], os.getpid()),
+            args=(self.config, self.listeners[slot], os.getpid(), ready),
             name=f"worker-{slot}",
         )
         process.start()
-        return process
+        return _Worker(process, ready, time.monotonic())
 
     def run(self) -> None:
-        """Until SIGINT or SIGTERM; exits with uvicorn's startup-failure code if a worker's app
-        cannot start (it would fail the same way on every restart)."""
-        handled = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+        """Until SIGINT or SIGTERM (see the class docstring for the exit code)."""
+        handled = [signal.SIGINT, signal.SIGTERM]
+        if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # not under nohup
+            handled.append(signal.SIGHUP)
         previous = {signum: signal.getsignal(signum) for signum in handled}
         for signum in handled:
             signal.signal(signum, lambda signum, _frame: self._signals.append(signum))
         failed = False
         try:
             for slot in range(len(self.listeners)):
-                self.processes.append(self._start(slot))
-            logger.info(f"Started {len(self.processes)} workers, one listener each")
+                self.workers.append(self._start(slot))
+            logger.info(f"Started {len(self.workers)} workers, one listener each")
             while not failed:
                 time.sleep(self.CHECK_SECONDS)
-                received, self._signals[:] = set(self._signals), []
+                received = self._take_signals()
                 if received & {signal.SIGINT, signal.SIGTERM}:
                     break
                 if signal.SIGHUP in received:
-                    self._replace_all()
-                failed = self._replace_dead_workers()
+                    self._reload()
+                    if self._stop_requested():
+                        break
+                failed = self._tend()
         finally:
             self._stop_all()
             for signum, handler in previous.items():
@@ -175,43 +217,91 @@ class WorkerSlots:
         if failed:
             raise SystemExit(STARTUP_FAILURE)
 
+    def _take_signals(self) -> set[int]:
+        received: set[int] = set()
+        while self._signals:  # pop, not copy-and-clear: a signal may arrive in between
+            received.add(self._signals.pop())
+        return received
+
+    def _stop_requested(self) -> bool:
+        return signal.SIGINT in self._signals or signal.SIGTERM in self._signals
+
+    def _stop(self, worker: _Worker) -> None:
+        worker.process.terminate()
+        worker.process.join(self.STOP_SECONDS)
+        if worker.process.is_alive():
+            logger.warning(f"Worker [{worker.process.pid}] did not stop in time; killing it.")
+            worker.process.kill()
+            worker.process.join()
+
     def _stop_all(self) -> None:
-        for process in self.processes:
-            if process.is_alive():
-                process.terminate()
+        running = [w for w in self.workers if w is not None]
+        for worker in running:
+            if worker.process.is_alive():
+                worker.process.terminate()
         deadline = time.monotonic() + self.STOP_SECONDS
-        for process in self.processes:
-            process.join(max(0.0, deadline - time.monotonic()))
-            if process.is_alive():
-                logger.warning(f"Worker [{process.pid}] did not stop in time; killing it.")
-                process.kill()
-                process.join()
+        for worker in running:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+        for worker in running:
+            if worker.process.is_alive():
+                logger.warning(f"Worker [{worker.process.pid}] did not stop in time; killing it.")
+                worker.process.kill()
+                worker.process.join()
 
-    def _replace_all(self) -> None:
-        """One slot at a time: connections wait in the slot's listener meanwhile."""
+    def _wait_ready(self, worker: _Worker) -> bool:
+        deadline = time.monotonic() + self.READY_SECONDS
+        while not worker.ready.wait(0.1):
+            if not worker.process.is_alive() or time.monotonic() > deadline:
+                return False
+            if self._stop_requested():
+                return False
+        return True
+
+    def _reload(self) -> None:
         logger.info("Received SIGHUP, replacing the workers.")
-        for slot, process in enumerate(self.processes):
-            process.terminate()
-            process.join(self.STOP_SECONDS)
-            if process.is_alive():
-                process.kill()
-                process.join()
-            self.processes[slot] = self._start(slot)
+        for slot, old in enumerate(self.workers):
+            if self._stop_requested():
+                return
+            new = self._start(slot)
+            if not self._wait_ready(new):
+                self._stop(new)
+                logger.error(
+                    f"Reload stopped: the new worker for slot {slot} did not start (exit code "
+                    f"{new.process.exitcode}); the running workers go on."
+                )
+                return
+            self.workers[slot] = new
+            if old is not None:
+                self._stop(old)
+            self._restart_at.pop(slot, None)
 
-    def _replace_dead_workers(self) -> bool:
-        """Restart every worker that has exited; True if one failed to start its app."""
-        for slot, process in enumerate(self.processes):
-            if process.is_alive():
+    def _tend(self) -> bool:
+        """Restart workers that exited (with back-off if they keep failing); True if the app
+        cannot start at all."""
+        now = time.monotonic()
+        for slot, worker in enumerate(self.workers):
+            if worker is not None and worker.ready.is_set():
+                self._served = True
+                self._failures[slot] = 0
+            if worker is not None and worker.process.is_alive():
                 continue
-            process.join()
-            if process.exitcode == STARTUP_FAILURE:
-                logger.error(f"Worker [{process.pid}] failed to start; stopping.")
-                return True
-            logger.warning(
-                f"Worker [{process.pid}] exited with code {process.exitcode}; "
-                "starting another on its listener."
-            )
-            self.processes[slot] = self._start(slot)
+            if worker is not None:
+                worker.process.join()
+                if worker.process.exitcode == STARTUP_FAILURE and not self._served:
+                    logger.error(f"Worker [{worker.process.pid}] failed to start; stopping.")
+                    return True
+                self._failures[slot] += not worker.ready.is_set()
+                delay = min(0.5 * 2 ** self._failures[slot], self.MAX_BACKOFF_SECONDS)
+                delay = delay if self._failures[slot] else 0.0
+                logger.warning(
+                    f"Worker [{worker.process.pid}] exited with code {worker.process.exitcode}; "
+                    f"starting another on its listener in {delay:.1f} s."
+                )
+                self.workers[slot] = None
+                self._restart_at[slot] = now + delay
+            if now >= self._restart_at.get(slot, now):
+                self._restart_at.pop(slot, None)
+                self.workers[slot] = self._start(slot)
         return False
 
 
