@@ -67,3 +67,25 @@ def test_failed_housekeeping_is_logged_and_tried_again(
             thread.join(30)
     assert "housekeeping failed" in caplog.text and "not mounted" in caplog.text
     assert "housekeeping: done" in caplog.text
+
+
+def test_a_long_housekeeping_run_does_not_hold_up_the_runner(installation: Installation) -> None:
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        started.set()
+        release.wait(30)
+        return "done"
+
+    base = build_runner(installation, FAST)
+    runner = SyncRunner(base.uow_factory, base.tracker, base.connector, FAST, housekeeping=slow)
+    thread = _running(runner)
+    try:
+        assert started.wait(10)
+        runner.stop()  # noticed while the sweep still runs
+        thread.join(10)
+        assert not thread.is_alive()
+    finally:
+        release.set()
+        runner.stop()
+        thread.join(30)

@@ -19,9 +19,11 @@
   mailbox's thread; the others go on.
 * **Shutdown.** :meth:`SyncRunner.stop` (SIGTERM in the CLI) lets each pass finish its current
   batch, closes IDLE sockets, releases the leases and returns.
-* **Housekeeping.** Every ``housekeeping_interval`` the supervisor loop runs the ``housekeeping``
-  callable it was given (the CLI passes the blob sweep); a failure is logged and tried again
-  next time. Several workers may each run it: it is safe to run concurrently.
+* **Housekeeping.** Every ``housekeeping_interval`` (the first time a few minutes after start) the
+  supervisor loop starts the ``housekeeping`` callable it was given (the CLI passes the blob
+  sweep) in a thread of its own, so a long sweep delays neither syncing nor shutdown; a failure
+  is logged and tried again next time. Several workers may each run it: it is safe to run
+  concurrently.
 """
 
 from __future__ import annotations
@@ -75,7 +77,9 @@ class RunnerConfig:
     message_retry: MessageRetryPolicy = field(default_factory=MessageRetryPolicy)
     """Retries of single messages that failed to track (the mailbox itself is fine)."""
     housekeeping_interval: float = 6 * 3600.0
-    """Seconds between runs of the housekeeping callable (the first comes after one interval)."""
+    """Seconds between runs of the housekeeping callable."""
+    housekeeping_first_delay: float = 300.0
+    """Seconds from start to the first run (at most one interval)."""
 
 
 class SyncRunner:
@@ -92,6 +96,7 @@ class SyncRunner:
         self.connector = connector
         self.config = config or RunnerConfig()
         self.housekeeping = housekeeping
+        self._housekeeper: threading.Thread | None = None
         self._stopping = threading.Event()
         self._workers: dict[int, MailboxWorker] = {}
         self._watcher_slots = threading.BoundedSemaphore(self.config.max_watchers)
@@ -104,12 +109,17 @@ class SyncRunner:
     def run(self) -> None:
         """Sync until :meth:`stop` is called; blocks the calling thread."""
         log.info("sync worker %s started", self.owner)
-        housekeeping_due = time.monotonic() + self.config.housekeeping_interval
+        first = min(self.config.housekeeping_first_delay, self.config.housekeeping_interval)
+        housekeeping_due = time.monotonic() + first
         try:
             while not self._stopping.is_set():
                 self.start_due()
                 if self.housekeeping is not None and time.monotonic() >= housekeeping_due:
-                    self._housekeep()
+                    if self._housekeeper is None or not self._housekeeper.is_alive():
+                        self._housekeeper = threading.Thread(
+                            target=self._housekeep, name="housekeeping", daemon=True
+                        )
+                        self._housekeeper.start()
                     housekeeping_due = time.monotonic() + self.config.housekeeping_interval
                 self._stopping.wait(self.config.scan_interval)
         finally:
@@ -173,6 +183,9 @@ class SyncRunner:
         for worker in self._workers.values():
             worker.join(timeout=30)
         self._workers.clear()
+        if self._housekeeper is not None:
+            # A sweep cut short loses nothing: each deletion commits with its row lock.
+            self._housekeeper.join(timeout=5)
         log.info("sync worker %s stopped", self.owner)
 
     # -- used by the mailbox workers -----------------------------------------------------------
