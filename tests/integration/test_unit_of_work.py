@@ -26,7 +26,7 @@ def _ends(installation: Installation) -> tuple[list[str], Any, Any]:
     return seen, commit, rollback
 
 
-def test_a_read_only_unit_ends_with_commit_and_an_error_still_rolls_back(
+def test_a_read_only_unit_ends_with_commit_and_a_database_error_rolls_back(
     installation: Installation,
 ) -> None:
     # psycopg discards its prepared statements on every ROLLBACK; a read that ends with one
@@ -40,9 +40,15 @@ def test_a_read_only_unit_ends_with_commit_and_an_error_still_rolls_back(
             assert uow.directory.user(user.id) is not None
         assert seen == ["commit"]
         seen.clear()
+        # A service refusing something (a revoked token, say) has nothing to undo either.
         with pytest.raises(LookupError), installation.uow.read_only() as uow:
             uow.directory.user(user.id)
-            raise LookupError("a service failing half-way")
+            raise LookupError("a service refusing the request")
+        assert seen == ["commit"]
+        seen.clear()
+        # A database error may have aborted the transaction: that one rolls back.
+        with pytest.raises(sa.exc.DBAPIError), installation.uow.read_only() as uow:
+            uow.directory.conn.execute(sa.text("SELECT * FROM no_such_table"))
         assert seen == ["rollback"]
     finally:
         sa.event.remove(installation.engine, "commit", commit)

@@ -80,8 +80,10 @@ class SqlUnitOfWork:
             if self._tx is not None and self._tx.is_active:
                 # A read-only unit ends with COMMIT, which PostgreSQL makes as cheap as ROLLBACK:
                 # psycopg forgets its prepared statements on every ROLLBACK, and the reads on
-                # every request are worth keeping prepared (their planning costs ~0.6 ms).
-                if self._read_only and exc is None:
+                # every request are worth keeping prepared (their planning costs ~0.6 ms). Also
+                # when a service refused something (a bad token): only a database error, which
+                # may have aborted the transaction, needs the ROLLBACK.
+                if self._read_only and not isinstance(exc, DBAPIError):
                     self._tx.commit()
                 else:
                     self._tx.rollback()
