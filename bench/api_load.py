@@ -231,7 +231,7 @@ def start_server(url: str, data_dir: Path) -> subprocess.Popen[bytes]:
             "-m",
             "correspondent.api.server",
             "--factory",
-            "bench.api_server:app",
+            "correspondent.api.asgi:app",
             "--host",
             "127.0.0.1",
             "--port",

@@ -12,7 +12,7 @@ because asyncio builds that listener from ``getaddrinfo``, which fills in ``prot
 Here every listener is created with ``IPPROTO_TCP`` and handed to uvicorn, so workers get
 connections with ``TCP_NODELAY`` set, whatever the number of processes:
 
-    python -m correspondent.api.server --factory bench.api_server:app --workers 2
+    python -m correspondent.api.server --factory correspondent.api.asgi:app --workers 2
 
 One listener per worker (``SO_REUSEPORT``, Linux): if all workers share one listening socket,
 the worker that wakes first accepts every connection waiting there, so a client that opens its
@@ -228,7 +228,11 @@ class WorkerSlots:
 
     def _stop(self, worker: _Worker) -> None:
         worker.process.terminate()
-        worker.process.join(self.STOP_SECONDS)
+        self._finish(worker, time.monotonic() + self.STOP_SECONDS)
+
+    def _finish(self, worker: _Worker, deadline: float) -> None:
+        """Wait for a worker told to stop; SIGKILL it at ``deadline``."""
+        worker.process.join(max(0.0, deadline - time.monotonic()))
         if worker.process.is_alive():
             logger.warning(f"Worker [{worker.process.pid}] did not stop in time; killing it.")
             worker.process.kill()
@@ -236,17 +240,12 @@ class WorkerSlots:
 
     def _stop_all(self) -> None:
         running = [w for w in self.workers if w is not None]
-        for worker in running:
+        for worker in running:  # all at once, then wait for each
             if worker.process.is_alive():
                 worker.process.terminate()
         deadline = time.monotonic() + self.STOP_SECONDS
         for worker in running:
-            worker.process.join(max(0.0, deadline - time.monotonic()))
-        for worker in running:
-            if worker.process.is_alive():
-                logger.warning(f"Worker [{worker.process.pid}] did not stop in time; killing it.")
-                worker.process.kill()
-                worker.process.join()
+            self._finish(worker, deadline)
 
     def _wait_ready(self, worker: _Worker) -> bool:
         deadline = time.monotonic() + self.READY_SECONDS

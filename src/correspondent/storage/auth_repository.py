@@ -108,11 +108,6 @@ class AuthRepository:
         )
         return bool(result.rowcount)
 
-    def touch_token(self, token_id: int, at: datetime) -> None:
-        self.conn.execute(
-            sa.update(api_tokens).where(api_tokens.c.id == token_id).values(last_used_at=at)
-        )
-
     # -- web sessions -------------------------------------------------------------------------
     def add_session(
         self, id_hash: str, user_id: int, csrf_token: str, created: datetime, expires: datetime
