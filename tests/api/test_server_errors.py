@@ -10,6 +10,7 @@ from starlette.requests import ClientDisconnect
 
 from correspondent.api.app import create_app
 from correspondent.bootstrap import Installation
+from correspondent.domain.errors import MessageDeferred
 from tests.api.test_bad_input import SECURITY_HEADERS
 
 
@@ -52,3 +53,18 @@ def test_a_client_hanging_up_is_no_server_error(
     response = TestClient(app).post("/api/v1/hang-up")  # raises if it reached the server
     assert response.status_code == 400
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_deferred_parse_answers_503_with_retry_after(installation: Installation) -> None:
+    app = create_app(installation)
+
+    @app.get("/api/v1/busy")
+    def busy() -> None:
+        raise MessageDeferred("parsing was stopped after 600 s because the machine was too busy")
+
+    response = TestClient(app, raise_server_exceptions=False).get("/api/v1/busy")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "30"
+    assert response.json()["error"]["code"] == "try_again_later"
+    assert "too busy" in response.json()["error"]["message"]

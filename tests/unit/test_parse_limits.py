@@ -9,8 +9,9 @@ import time
 
 import pytest
 
-from correspondent.domain.errors import MessageRejected
+from correspondent.domain.errors import MessageDeferred, MessageRejected
 from correspondent.mail import parse as parse_module
+from correspondent.mail.limits import Deadline
 from correspondent.mail.parse import ParseLimits, parse_message
 
 _HEAD = b"From: a@x.example\r\nSubject: limits\r\n"
@@ -92,9 +93,23 @@ def test_total_size() -> None:
     assert _rejection(raw, ParseLimits(max_total_bytes=1024)) == "message larger than 1 KiB"
 
 
-def test_time_budget_is_checked_between_stages() -> None:
+def test_processor_time_budget_is_checked_between_stages() -> None:
     reason = _rejection(_wide(3), ParseLimits(time_budget_seconds=0))
-    assert reason.startswith("message took longer than 0 s to parse")
+    assert reason.startswith("message needs more than 0 s of processor time to parse")
+
+
+def test_time_spent_off_the_processor_does_not_count() -> None:
+    # A thread that waits (for the cores other processes hold, here for a sleep) uses no
+    # processor time; only elapsed time passes.
+    deadline = Deadline(ParseLimits(time_budget_seconds=0.05))
+    time.sleep(0.2)
+    deadline.check("waiting")
+
+
+def test_running_out_of_elapsed_time_defers_instead_of_rejecting() -> None:
+    with pytest.raises(MessageDeferred) as caught:
+        parse_message(_wide(3), ParseLimits(elapsed_limit_seconds=0))
+    assert "too busy" in caught.value.reason and "tried again" in caught.value.reason
 
 
 @pytest.mark.parametrize(

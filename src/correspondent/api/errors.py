@@ -21,6 +21,7 @@ from correspondent.domain.errors import (
     CorrespondentError,
     DuplicateActivity,
     InvalidInput,
+    MessageDeferred,
     NotFound,
     PermissionDenied,
 )
@@ -49,6 +50,7 @@ _HTTP_CODES = {
     422: "invalid_input",
     429: "too_many_attempts",
     502: "mailbox_unreachable",
+    503: "try_again_later",
 }
 
 
@@ -81,6 +83,7 @@ def _status_for(error: CorrespondentError) -> tuple[int, str]:
         (DuplicateActivity, 409, "conflict"),
         (MessageQuarantined, 422, "message_quarantined"),
         (InvalidInput, 422, "invalid_input"),
+        (MessageDeferred, 503, "try_again_later"),
         # The mail server's answers (mailbox test, enable, folders): the credentials or settings
         # the user gave are wrong (422), or the server failed or is unreachable (502).
         (ImapAuthenticationError, 422, "mailbox_login_failed"),
@@ -106,6 +109,8 @@ def install_error_handlers(app: FastAPI) -> None:
         if isinstance(error, MessageQuarantined):
             details = {"quarantine_id": error.quarantine_id, "reason": error.reason}
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if status == 503:
+            headers = {"Retry-After": "30"}
         return error_response(status, code, str(error), details, headers)
 
     @app.exception_handler(RequestValidationError)

@@ -1,8 +1,8 @@
 """Every error Correspondent raises on purpose derives from ``CorrespondentError``.
 
 Two families matter to callers: the *input's* fault (``InvalidInput`` and ``MessageRejected``:
-report it, keep the input, move on) and *our* fault or the environment's (everything else: retry,
-alert).
+report it, keep the input, move on) and *our* fault or the environment's (everything else, such as
+``MessageDeferred``: retry, alert).
 """
 
 
@@ -28,6 +28,14 @@ class PermissionDenied(CorrespondentError):
 
 class MessageRejected(CorrespondentError):
     """A message cannot be tracked because of its own content; it goes to quarantine."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class MessageDeferred(CorrespondentError):
+    """A message could not be parsed now for a reason that may pass; try again, never quarantine."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)

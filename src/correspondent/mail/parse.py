@@ -15,8 +15,9 @@ Why not plain ``BytesParser(policy=policy.default)``:
   is ``policy.default`` except that reading a header returns its unfolded raw text (with 8-bit
   bytes as surrogate escapes), which ``headers`` decodes with our own charset rules.
 
-``parse_message`` raises ``MessageRejected`` and nothing else: hostile or non-message input is
-the message's fault and goes to quarantine with a readable reason.
+``parse_message`` raises ``MessageRejected`` for hostile or non-message input (the message's fault:
+quarantine, with a readable reason) and ``MessageDeferred`` when it could not be parsed *now*
+(a starved machine, memory exhausted): the caller tries again later.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from email.message import Message
 from email.parser import BytesFeedParser
 from email.policy import EmailPolicy
 
-from correspondent.domain.errors import MessageRejected
+from correspondent.domain.errors import MessageDeferred, MessageRejected
 from correspondent.mail.headers import (
     decode_text,
     parse_addresses,
@@ -106,7 +107,7 @@ def _charset_hint(message: Message) -> str | None:
 
 
 def _parse(raw: bytes, limits: ParseLimits) -> ParsedMessage:
-    deadline = Deadline(limits.time_budget_seconds)
+    deadline = Deadline(limits)
     check_raw(raw, limits)
     try:
         message = _feed(raw)
@@ -156,11 +157,15 @@ def _parse(raw: bytes, limits: ParseLimits) -> ParsedMessage:
 
 
 def parse_message(raw: bytes, limits: ParseLimits | None = None) -> ParsedMessage:
-    """Parse one message; raise ``MessageRejected`` (only) when it cannot or must not be."""
+    """Parse one message; raise ``MessageRejected`` when it cannot or must not be parsed,
+    ``MessageDeferred`` when it cannot be parsed now."""
     try:
         return _parse(raw, limits or ParseLimits())
-    except MessageRejected:
+    except (MessageRejected, MessageDeferred):
         raise
+    except MemoryError:
+        # Within the size limits, running out of memory is the machine's state, not the message's.
+        raise MessageDeferred("not enough memory to parse the message now") from None
     except Exception as error:  # last-resort guard: a parser bug must not stop the mailbox
         raise MessageRejected(
             f"message could not be parsed ({type(error).__name__}: {error})"[:300]

@@ -30,6 +30,7 @@ from correspondent.domain.errors import (
     CorrespondentError,
     DuplicateActivity,
     InvalidInput,
+    MessageDeferred,
     MessageRejected,
     TransientConflict,
 )
@@ -37,7 +38,7 @@ from correspondent.domain.records import RecordRef
 from correspondent.domain.settings import SettingValues
 from correspondent.domain.users import User
 from correspondent.mail.message import ParsedMessage
-from correspondent.mail.parse import parse_message
+from correspondent.mail.parse import ParseLimits, parse_message
 from correspondent.mail.sanitize import sanitize_html
 from correspondent.mail.sniff import detect_executable_kind
 from correspondent.services.blob_collection import collect_released_blobs
@@ -106,14 +107,21 @@ TrackOutcome = TrackResult | CorrespondentError
 class MessageTracker:
     """Tracks raw messages for users; one instance serves many calls."""
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, blobs: BlobStore) -> None:
+    def __init__(
+        self, uow_factory: UnitOfWorkFactory, blobs: BlobStore, limits: ParseLimits | None = None
+    ) -> None:
         self.uow_factory = uow_factory
         self.blobs = blobs
+        self.limits = limits or ParseLimits()
 
     def track(self, request: TrackRequest) -> TrackResult:
-        """Track one message in its own transaction; raise MessageQuarantined for bad mail."""
+        """Track one message in its own transaction; raise MessageQuarantined for bad mail.
+
+        ``MessageDeferred`` (the message could not be parsed now) reaches the caller untouched:
+        nothing was stored, and the caller tries again later.
+        """
         try:
-            message = parse_message(request.raw)
+            message = parse_message(request.raw, self.limits)
         except MessageRejected as rejected:
             raise self._quarantine(request, rejected) from rejected
         return self._track_parsed(request, message)
@@ -121,15 +129,18 @@ class MessageTracker:
     def track_batch(self, requests: Sequence[TrackRequest]) -> list[TrackOutcome]:
         """Track many messages in one transaction (imports, initial syncs).
 
-        Each outcome is a TrackResult or the error for that message (quarantined, unknown
-        user…); one message's problem does not stop the others. If another process stores one
-        of these messages concurrently, the batch is rolled back and tracked message by message.
+        Each outcome is a TrackResult or the error for that message (quarantined, deferred,
+        unknown user…); one message's problem does not stop the others. If another process
+        stores one of these messages concurrently, the batch is rolled back and tracked message
+        by message.
         """
         outcomes: list[TrackOutcome | None] = [None] * len(requests)
         parsed: list[tuple[int, TrackRequest, ParsedMessage]] = []
         for index, request in enumerate(requests):
             try:
-                parsed.append((index, request, parse_message(request.raw)))
+                parsed.append((index, request, parse_message(request.raw, self.limits)))
+            except MessageDeferred as deferred:
+                outcomes[index] = deferred  # not the message's fault: the caller retries it
             except MessageRejected as rejected:
                 try:
                     outcomes[index] = self._quarantine(request, rejected)
