@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.progress import Progress
 
 from correspondent.cli.context import (
     STATE,
@@ -20,10 +19,9 @@ from correspondent.cli.context import (
 from correspondent.domain.activity import TrackerSource
 from correspondent.domain.errors import CorrespondentError
 from correspondent.domain.records import RecordRef
-from correspondent.services import activity_changes, tracking, views
+from correspondent.services import activity_changes, views
 from correspondent.services.mail_import import MailboxFormat, count_messages, iter_mailbox
 from correspondent.services.quarantining import list_quarantine
-from correspondent.services.tracking import MessageTracker, TrackRequest, TrackResult
 
 activity_app = typer.Typer(no_args_is_help=True, help="Email activities.")
 attachment_app = typer.Typer(no_args_is_help=True, help="Attachments of activities.")
@@ -79,6 +77,9 @@ def track(
     json_output: Json = False,
 ) -> None:
     """Track one or more .eml files for a user."""
+    # Imported here, not at the top: the parser and the pipeline slow down every other command.
+    from correspondent.services.tracking import MessageTracker, TrackRequest
+
     installation = STATE.installation()
     ref = RecordRef.parse(regarding) if regarding else None
     tracker = MessageTracker(installation.uow, installation.blobs)
@@ -114,6 +115,15 @@ def import_mail(
     json_output: Json = False,
 ) -> None:
     """Track every message of an mbox file or a Maildir folder (source: import)."""
+    from rich.progress import Progress
+
+    from correspondent.services.tracking import (
+        MessageQuarantined,
+        MessageTracker,
+        TrackRequest,
+        TrackResult,
+    )
+
     installation = STATE.installation()
     ref = RecordRef.parse(regarding) if regarding else None
     tracker = MessageTracker(installation.uow, installation.blobs)
@@ -130,7 +140,7 @@ def import_mail(
                 summary["messages"] += 1
                 if isinstance(outcome, TrackResult):
                     summary["created" if outcome.created else "existing"] += 1
-                elif isinstance(outcome, tracking.MessageQuarantined):
+                elif isinstance(outcome, MessageQuarantined):
                     summary["quarantined"] += 1
                     errors.append(f"{request.origin}: {outcome}")
                 else:
