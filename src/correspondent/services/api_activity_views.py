@@ -17,7 +17,7 @@ from correspondent.services.ports import UnitOfWork
 from correspondent.services.views import activity_view
 
 if TYPE_CHECKING:
-    from correspondent.storage.listing import ActivitySummary
+    from correspondent.domain.activity import ActivitySummary
 
 
 def full_view(uow: UnitOfWork, actor: Actor, activity: EmailActivity) -> dict[str, Any]:

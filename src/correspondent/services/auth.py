@@ -26,7 +26,7 @@ from correspondent.services.directory import require_user
 from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
 
 if TYPE_CHECKING:
-    from correspondent.storage.auth_repository import Credential, TokenRow
+    from correspondent.domain.credentials import Credential, TokenRow
 
 TOKEN_PREFIX = "cor_"
 SESSION_LIFETIME = timedelta(hours=12)

@@ -24,8 +24,8 @@ from correspondent.domain.settings import PERSONAL_OPTIONS, SettingValues
 from correspondent.mail.imap import ImapSession
 from correspondent.mail.imap_errors import ImapAuthenticationError, ImapInsecureTransport
 from correspondent.services.secrets import SecretUnreadable
-from correspondent.sync.batch import LeaseLost, SyncContext
 from correspondent.sync.connect_slots import ConnectCancelled
+from correspondent.sync.context import LeaseLost, SyncContext
 from correspondent.sync.folder import sync_folder
 from correspondent.sync.mailbox import sync_mailbox_once, watched_folders
 from correspondent.sync.watcher import FolderWatcher, Wakeup
