@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from correspondent.bootstrap import Installation
 from correspondent.domain.errors import DuplicateActivity
-from correspondent.services.tracking import MessageTracker, TrackRequest
+from correspondent.services.activities.track import MessageTracker, TrackRequest
 from tests.builders import add_user, make_message
 
 

@@ -19,7 +19,7 @@ from rich.console import Console
 from correspondent.bootstrap import Installation, build
 from correspondent.config import Settings
 from correspondent.domain.errors import Conflict, CorrespondentError, NotFound
-from correspondent.services.tracking import MessageQuarantined
+from correspondent.services.activities.track import MessageQuarantined
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -20,10 +20,16 @@ from correspondent.cli.context import (
 from correspondent.domain.activity import TrackerSource
 from correspondent.domain.errors import CorrespondentError
 from correspondent.domain.records import RecordRef
-from correspondent.services import activity_changes, tracking, views
-from correspondent.services.mail_import import MailboxFormat, count_messages, iter_mailbox
-from correspondent.services.quarantining import list_quarantine
-from correspondent.services.tracking import MessageTracker, TrackRequest, TrackResult
+from correspondent.services.activities import changes as activity_changes
+from correspondent.services.activities import track as tracking
+from correspondent.services.activities import views
+from correspondent.services.activities.mail_import import (
+    MailboxFormat,
+    count_messages,
+    iter_mailbox,
+)
+from correspondent.services.activities.quarantine import list_quarantine
+from correspondent.services.activities.track import MessageTracker, TrackRequest, TrackResult
 
 activity_app = typer.Typer(no_args_is_help=True, help="Email activities.")
 attachment_app = typer.Typer(no_args_is_help=True, help="Attachments of activities.")

@@ -22,7 +22,7 @@ from correspondent.domain.access import Actor
 from correspondent.domain.errors import CorrespondentError, InvalidInput, NotFound
 from correspondent.domain.users import User
 from correspondent.services.access import actor_of
-from correspondent.services.directory import require_user
+from correspondent.services.directory.entries import require_user
 from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
 
 if TYPE_CHECKING:

@@ -35,13 +35,13 @@ from correspondent.domain.mailbox_rules import (
 )
 from correspondent.mail.imap import ImapSession
 from correspondent.mail.imap_responses import MessageHeaders
-from correspondent.services.ports import UnitOfWork
-from correspondent.services.tracking import (
+from correspondent.services.activities.track import (
     MessageQuarantined,
     TrackOutcome,
     TrackRequest,
     TrackResult,
 )
+from correspondent.services.ports import UnitOfWork
 from correspondent.sync.context import SyncContext
 from correspondent.sync.facts import HeaderSummary, gather_facts
 

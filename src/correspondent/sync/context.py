@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from correspondent.domain.mailbox_rules import SyncOptions
 from correspondent.domain.message_retry import MessageRetryPolicy
+from correspondent.services.activities.track import MessageTracker
 from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
-from correspondent.services.tracking import MessageTracker
 
 
 class LeaseLost(Exception):

@@ -21,7 +21,7 @@ from correspondent.domain.errors import InvalidInput
 from correspondent.domain.folder_messages import MappedMessage, Outcome
 from correspondent.domain.mailbox import TRACKED_KEYWORD, WatchedFolder
 from correspondent.mail.imap import ImapSession
-from correspondent.services.activity_changes import untrack
+from correspondent.services.activities.changes import untrack
 from correspondent.sync.batch import track_headers
 from correspondent.sync.context import SyncContext
 
