@@ -44,8 +44,10 @@ def peak_rss_mb() -> float:
 def child(path: str, data_dir: str) -> None:
     from correspondent.bootstrap import build as build_installation
     from correspondent.config import Settings
-    from correspondent.services import configuration, directory, views
-    from correspondent.services.tracking import MessageTracker, TrackRequest
+    from correspondent.services.activities import views
+    from correspondent.services.activities.track import MessageTracker, TrackRequest
+    from correspondent.services.admin import settings as configuration
+    from correspondent.services.directory import entries as directory
 
     inst = build_installation(Settings(data_dir=Path(data_dir)))
     directory.add_user(inst.uow, "me@ourco.example", "Me")

@@ -6,7 +6,9 @@ import pytest
 
 from correspondent.bootstrap import Installation
 from correspondent.domain.errors import InvalidInput
-from correspondent.services import activity_changes, configuration, views
+from correspondent.services.activities import changes as activity_changes
+from correspondent.services.activities import views
+from correspondent.services.admin import settings as configuration
 from tests.builders import add_user, address, make_message
 from tests.integration.test_tracking import track
 

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from correspondent.bootstrap import Installation
-from correspondent.services import views
-from correspondent.services.tracking import MessageQuarantined, MessageTracker, TrackRequest
+from correspondent.services.activities import views
+from correspondent.services.activities.track import MessageQuarantined, MessageTracker, TrackRequest
 from tests.builders import add_user
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"

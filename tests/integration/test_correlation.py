@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from correspondent.bootstrap import Installation
 from correspondent.domain.records import RecordRef
-from correspondent.services import activity_changes, configuration
+from correspondent.services.activities import changes as activity_changes
+from correspondent.services.admin import settings as configuration
 from tests.builders import add_record, add_user, address, make_message
 from tests.integration.test_tracking import track
 

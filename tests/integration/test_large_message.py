@@ -16,8 +16,10 @@ CHILD = textwrap.dedent("""
     from pathlib import Path
     from correspondent.bootstrap import build
     from correspondent.config import Settings
-    from correspondent.services import configuration, directory, views
-    from correspondent.services.tracking import MessageTracker, TrackRequest
+    from correspondent.services.admin import settings as configuration
+    from correspondent.services.directory import entries as directory
+    from correspondent.services.activities import views
+    from correspondent.services.activities.track import MessageTracker, TrackRequest
 
     inst = build(Settings(data_dir=Path(sys.argv[2])))
     directory.add_user(inst.uow, "me@ourco.example", "Me")

@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 
 from correspondent.bootstrap import Installation
 from correspondent.domain.activity import Tracker, TrackerSource
-from correspondent.services import activity_changes, views
+from correspondent.services.activities import changes as activity_changes
+from correspondent.services.activities import views
 from tests.builders import add_user, address, make_message
 from tests.integration.test_tracking import track
 

@@ -10,8 +10,11 @@ from correspondent.bootstrap import Installation
 from correspondent.domain.activity import TrackerSource
 from correspondent.domain.errors import InvalidInput, NotFound
 from correspondent.domain.records import RecordRef
-from correspondent.services import activity_changes, configuration, tracking, views
-from correspondent.services.tracking import MessageQuarantined, MessageTracker, TrackRequest
+from correspondent.services.activities import changes as activity_changes
+from correspondent.services.activities import track as tracking
+from correspondent.services.activities import views
+from correspondent.services.activities.track import MessageQuarantined, MessageTracker, TrackRequest
+from correspondent.services.admin import settings as configuration
 from tests.builders import add_record, add_user, address, make_message
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from correspondent.domain.activity import TrackerSource
-from correspondent.services import tracked_folders
-from correspondent.services.activity_changes import set_regarding
-from correspondent.services.mailboxes import mailbox_status
+from correspondent.services.activities.changes import set_regarding
+from correspondent.services.mailboxes import folders as tracked_folders
+from correspondent.services.mailboxes.setup import mailbox_status
 from tests.builders import unique
 from tests.sync.harness import SyncEnv
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from correspondent.services.activity_changes import untrack
-from correspondent.services.tracking import MessageTracker, TrackRequest
+from correspondent.services.activities.changes import untrack
+from correspondent.services.activities.track import MessageTracker, TrackRequest
 from tests.sync.harness import SyncEnv
 
 pytestmark = pytest.mark.dovecot

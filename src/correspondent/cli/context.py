@@ -59,7 +59,7 @@ def print_json(value: Any) -> None:
 
 
 def exit_code_for(error: CorrespondentError) -> int:
-    from correspondent.services.tracking import MessageQuarantined
+    from correspondent.services.activities.track import MessageQuarantined
 
     if isinstance(error, NotFound):
         return 3

@@ -19,9 +19,14 @@ from correspondent.cli.context import (
 from correspondent.domain.activity import TrackerSource
 from correspondent.domain.errors import CorrespondentError
 from correspondent.domain.records import RecordRef
-from correspondent.services import activity_changes, views
-from correspondent.services.mail_import import MailboxFormat, count_messages, iter_mailbox
-from correspondent.services.quarantining import list_quarantine
+from correspondent.services.activities import changes as activity_changes
+from correspondent.services.activities import views
+from correspondent.services.activities.mail_import import (
+    MailboxFormat,
+    count_messages,
+    iter_mailbox,
+)
+from correspondent.services.activities.quarantine import list_quarantine
 
 activity_app = typer.Typer(no_args_is_help=True, help="Email activities.")
 attachment_app = typer.Typer(no_args_is_help=True, help="Attachments of activities.")
@@ -78,7 +83,7 @@ def track(
 ) -> None:
     """Track one or more .eml files for a user."""
     # Imported here, not at the top: the parser and the pipeline slow down every other command.
-    from correspondent.services.tracking import MessageTracker, TrackRequest
+    from correspondent.services.activities.track import MessageTracker, TrackRequest
 
     installation = STATE.installation()
     ref = RecordRef.parse(regarding) if regarding else None
@@ -117,7 +122,7 @@ def import_mail(
     """Track every message of an mbox file or a Maildir folder (source: import)."""
     from rich.progress import Progress
 
-    from correspondent.services.tracking import (
+    from correspondent.services.activities.track import (
         MessageQuarantined,
         MessageTracker,
         TrackRequest,

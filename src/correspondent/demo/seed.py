@@ -12,9 +12,10 @@ from correspondent.bootstrap import Installation
 from correspondent.demo.sample_mail import generate_messages
 from correspondent.domain.activity import TrackerSource
 from correspondent.domain.records import RecordRef
-from correspondent.services import auth, directory
-from correspondent.services.directory import RecordInput
-from correspondent.services.tracking import MessageQuarantined, MessageTracker, TrackRequest
+from correspondent.services import auth
+from correspondent.services.activities.track import MessageQuarantined, MessageTracker, TrackRequest
+from correspondent.services.directory import entries as directory
+from correspondent.services.directory.entries import RecordInput
 
 DOMAIN = "ourco.example"
 USERS = (

@@ -18,11 +18,12 @@ from __future__ import annotations
 from contextlib import suppress
 
 from correspondent.domain.errors import InvalidInput
+from correspondent.domain.folder_messages import MappedMessage, Outcome
 from correspondent.domain.mailbox import TRACKED_KEYWORD, WatchedFolder
 from correspondent.mail.imap import ImapSession
-from correspondent.services.activity_changes import untrack
-from correspondent.storage.mailbox_messages import MappedMessage, Outcome
-from correspondent.sync.batch import SyncContext, track_headers
+from correspondent.services.activities.changes import untrack
+from correspondent.sync.batch import track_headers
+from correspondent.sync.context import SyncContext
 
 MAX_PENDING_PER_PASS = 1000
 

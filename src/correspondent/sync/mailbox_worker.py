@@ -23,9 +23,9 @@ from correspondent.domain.mailbox_rules import SyncOptions
 from correspondent.domain.settings import PERSONAL_OPTIONS, SettingValues
 from correspondent.mail.imap import ImapSession
 from correspondent.mail.imap_errors import ImapAuthenticationError, ImapInsecureTransport
-from correspondent.services.secrets import SecretUnreadable
-from correspondent.sync.batch import LeaseLost, SyncContext
+from correspondent.services.mailboxes.secrets import SecretUnreadable
 from correspondent.sync.connect_slots import ConnectCancelled
+from correspondent.sync.context import LeaseLost, SyncContext
 from correspondent.sync.folder import sync_folder
 from correspondent.sync.mailbox import sync_mailbox_once, watched_folders
 from correspondent.sync.watcher import FolderWatcher, Wakeup

@@ -24,9 +24,10 @@ from correspondent.api.schemas import (
 from correspondent.domain.access import ACTIVITY_TYPE
 from correspondent.domain.errors import InvalidInput
 from correspondent.domain.records import RecordRef
-from correspondent.services import api_activities, api_sharing
-from correspondent.services.api_activities import ActivityFilter, FileContent
-from correspondent.services.tracking import MessageTracker
+from correspondent.services.activities import operations as api_activities
+from correspondent.services.activities.operations import ActivityFilter, FileContent
+from correspondent.services.activities.track import MessageTracker
+from correspondent.services.admin import sharing as api_sharing
 
 router = APIRouter(tags=["activities"])
 RefText = Annotated[

@@ -28,9 +28,9 @@ from correspondent.api.mailbox_schemas import (
 from correspondent.api.schemas import ErrorOut, PathId, RefIn
 from correspondent.domain.mailbox import AuthKind
 from correspondent.domain.records import RecordRef
-from correspondent.services import api_mailboxes
-from correspondent.services.mailbox_connect import MailboxConnector
-from correspondent.services.secrets import SecretBox
+from correspondent.services.mailboxes import operations as api_mailboxes
+from correspondent.services.mailboxes.connect import MailboxConnector
+from correspondent.services.mailboxes.secrets import SecretBox
 
 router = APIRouter(
     prefix="/mailboxes",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from correspondent.domain.mailbox import AuthKind, Mailbox, TlsChoice
 from correspondent.mail.imap import ImapSession, TlsMode
-from correspondent.services.secrets import SecretBox
+from correspondent.services.mailboxes.secrets import SecretBox
 
 _TLS = {
     TlsChoice.IMPLICIT: TlsMode.IMPLICIT,

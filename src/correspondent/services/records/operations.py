@@ -19,10 +19,10 @@ from correspondent.services.access import (
     describe,
     readable_refs,
 )
-from correspondent.services.directory import RecordInput, build_record
+from correspondent.services.directory.entries import RecordInput, build_record
 from correspondent.services.paging import Page, check_limit, decode_cursor, encode_cursor
 from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
-from correspondent.services.views import record_view
+from correspondent.services.records.views import record_view
 
 SORTS = {"id": int, "name": str, "modified_at": datetime}
 

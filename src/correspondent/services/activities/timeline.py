@@ -11,7 +11,7 @@ from __future__ import annotations
 from correspondent.domain.access import ACTIVITY_TYPE, Actor, Operation, scope
 from correspondent.domain.records import RecordRef
 from correspondent.services.access import authorize
-from correspondent.services.api_activity_views import summary_views
+from correspondent.services.activities.views import summary_views
 from correspondent.services.paging import Page, check_limit, decode_cursor, encode_cursor
 from correspondent.services.ports import UnitOfWork
 

@@ -21,13 +21,13 @@ from correspondent.domain.records import RecordRef
 from correspondent.domain.settings import ORG_SETTINGS, SettingValues
 from correspondent.domain.users import User
 from correspondent.mail.parse import parse_message
-from correspondent.services import activity_changes
 from correspondent.services.access import authorize, authorize_create, describe, readable_refs
-from correspondent.services.api_activity_views import full_view, summary_views
+from correspondent.services.activities import changes as activity_changes
+from correspondent.services.activities.track import MessageTracker, TrackRequest
+from correspondent.services.activities.views import full_view, summary_views
 from correspondent.services.blob_collection import collect_released_blobs
 from correspondent.services.paging import Page, check_limit, decode_cursor, encode_cursor
 from correspondent.services.ports import BlobStore, UnitOfWork, UnitOfWorkFactory
-from correspondent.services.tracking import MessageTracker, TrackRequest
 
 
 def _ref(activity_id: int) -> RecordRef:

@@ -1,4 +1,4 @@
-"""Repositories for settings, personal options, blob references and the quarantine."""
+"""Reference counts of stored blobs, in the same transactions as the rows that use them."""
 
 from __future__ import annotations
 
@@ -7,35 +7,8 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from correspondent.domain.quarantine import QuarantinedMessage
 from correspondent.storage.sql import insert_ignoring_duplicates, upsert_increment
-from correspondent.storage.tables import blobs, org_settings, personal_options, quarantine
-
-
-class SettingsRepository:
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
-    def org(self) -> dict[str, str]:
-        return {r.key: r.value for r in self.conn.execute(sa.select(org_settings))}
-
-    def set_org(self, key: str, value: str) -> None:
-        self.conn.execute(sa.delete(org_settings).where(org_settings.c.key == key))
-        self.conn.execute(sa.insert(org_settings).values(key=key, value=value))
-
-    def personal(self, user_id: int) -> dict[str, str]:
-        rows = self.conn.execute(
-            sa.select(personal_options).where(personal_options.c.user_id == user_id)
-        )
-        return {r.key: r.value for r in rows}
-
-    def set_personal(self, user_id: int, key: str, value: str) -> None:
-        self.conn.execute(
-            sa.delete(personal_options).where(
-                personal_options.c.user_id == user_id, personal_options.c.key == key
-            )
-        )
-        self.conn.execute(sa.insert(personal_options).values(user_id=user_id, key=key, value=value))
+from correspondent.storage.tables import blobs
 
 
 class BlobReferenceRepository:
@@ -94,35 +67,3 @@ class BlobReferenceRepository:
         return set(
             self.conn.execute(sa.select(blobs.c.hash).where(blobs.c.hash.in_(wanted))).scalars()
         )
-
-
-class QuarantineRepository:
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
-    def add(self, item: QuarantinedMessage) -> int:
-        return int(
-            self.conn.execute(
-                sa.insert(quarantine)
-                .values(
-                    user_id=item.user_id,
-                    source=item.source[:200],
-                    reason=item.reason,
-                    raw_blob_hash=item.raw_blob_hash,
-                    raw_size=item.raw_size,
-                    received_at=item.received_at,
-                )
-                .returning(quarantine.c.id)
-            ).scalar_one()
-        )
-
-    def list(self, limit: int = 1000) -> list[QuarantinedMessage]:
-        rows = self.conn.execute(
-            sa.select(quarantine).order_by(quarantine.c.id.desc()).limit(limit)
-        )
-        return [
-            QuarantinedMessage(
-                r.id, r.user_id, r.source, r.reason, r.raw_blob_hash, r.raw_size, r.received_at
-            )
-            for r in rows
-        ]

@@ -18,8 +18,8 @@ from correspondent.domain.resolution import Candidate
 from correspondent.domain.settings import ORG_SETTINGS, PERSONAL_OPTIONS, SettingValues
 from correspondent.domain.users import User
 from correspondent.mail.message import ParsedMessage
-from correspondent.services.directory import require_user
-from correspondent.services.parties import addresses_of
+from correspondent.services.activities.parties import addresses_of
+from correspondent.services.directory.entries import require_user
 from correspondent.services.ports import UnitOfWork
 
 MessageRef = tuple[int, RecordRef | None]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from correspondent.domain.activity import content_digest
 from correspondent.domain.quarantine import QuarantinedMessage
-from correspondent.services.directory import require_user
+from correspondent.services.directory.entries import require_user
 from correspondent.services.ports import BlobStore, UnitOfWorkFactory
 
 

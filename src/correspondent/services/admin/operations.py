@@ -21,11 +21,13 @@ from correspondent.domain.access import (
 from correspondent.domain.errors import InvalidInput, NotFound
 from correspondent.domain.settings import PERSONAL_OPTIONS, SettingValues, parse_setting
 from correspondent.domain.users import User
-from correspondent.services import configuration, directory
 from correspondent.services.access import require_administrator, role_catalogue
+from correspondent.services.admin import settings as configuration
+from correspondent.services.admin.views import user_view
 from correspondent.services.auth import hash_password
+from correspondent.services.directory import entries as directory
 from correspondent.services.ports import UnitOfWorkFactory
-from correspondent.services.views import record_view, user_view
+from correspondent.services.records.views import record_view
 
 
 def list_users(uow_factory: UnitOfWorkFactory, actor: Actor) -> list[dict[str, Any]]:

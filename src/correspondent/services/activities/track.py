@@ -40,13 +40,13 @@ from correspondent.mail.message import ParsedMessage
 from correspondent.mail.parse import parse_message
 from correspondent.mail.sanitize import sanitize_html
 from correspondent.mail.sniff import detect_executable_kind
+from correspondent.services.activities.context import TrackingContext
+from correspondent.services.activities.correlation import correlate
+from correspondent.services.activities.parties import resolve_message_parties
+from correspondent.services.activities.quarantine import quarantine_message
 from correspondent.services.blob_collection import collect_released_blobs
-from correspondent.services.correlating import correlate
-from correspondent.services.directory import require_record
-from correspondent.services.parties import resolve_message_parties
+from correspondent.services.directory.entries import require_record
 from correspondent.services.ports import BlobStore, UnitOfWork, UnitOfWorkFactory
-from correspondent.services.quarantining import quarantine_message
-from correspondent.services.tracking_context import TrackingContext
 
 
 @functools.lru_cache(maxsize=8)

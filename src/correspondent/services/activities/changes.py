@@ -11,7 +11,7 @@ from correspondent.domain.activity import AttachmentState, EmailActivity
 from correspondent.domain.errors import InvalidInput, NotFound
 from correspondent.domain.records import RecordRef
 from correspondent.services.blob_collection import collect_released_blobs
-from correspondent.services.directory import require_record, require_user
+from correspondent.services.directory.entries import require_record, require_user
 from correspondent.services.ports import BlobStore, UnitOfWork, UnitOfWorkFactory
 
 

@@ -14,9 +14,9 @@ from typing import Any
 from correspondent.domain.errors import InvalidInput, NotFound
 from correspondent.domain.mailbox import FolderRole, WatchedFolder
 from correspondent.domain.records import RecordRef
-from correspondent.services.directory import require_record
-from correspondent.services.mailbox_connect import MailboxConnector
-from correspondent.services.mailboxes import require_mailbox
+from correspondent.services.directory.entries import require_record
+from correspondent.services.mailboxes.connect import MailboxConnector
+from correspondent.services.mailboxes.setup import require_mailbox
 from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
 
 

@@ -18,9 +18,10 @@ from correspondent.domain.errors import NotFound, PermissionDenied
 from correspondent.domain.mailbox import AuthKind, Mailbox, TlsChoice, WatchedFolder
 from correspondent.domain.records import RecordRef
 from correspondent.domain.users import User
-from correspondent.services import mailboxes, tracked_folders
 from correspondent.services.access import authorize
-from correspondent.services.mailbox_connect import MailboxConnector
+from correspondent.services.mailboxes import folders as tracked_folders
+from correspondent.services.mailboxes import setup as mailboxes
+from correspondent.services.mailboxes.connect import MailboxConnector
 from correspondent.services.ports import UnitOfWorkFactory
 
 

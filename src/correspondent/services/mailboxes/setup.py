@@ -29,8 +29,8 @@ from correspondent.domain.records import validate_address
 from correspondent.domain.settings import ORG_SETTINGS, SettingValues
 from correspondent.mail.imap_errors import ImapError
 from correspondent.mail.imap_responses import FolderInfo
-from correspondent.services.directory import require_user
-from correspondent.services.mailbox_connect import MailboxConnector
+from correspondent.services.directory.entries import require_user
+from correspondent.services.mailboxes.connect import MailboxConnector
 from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
 
 INBOX = "INBOX"

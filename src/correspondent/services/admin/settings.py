@@ -9,7 +9,7 @@ from correspondent.domain.settings import (
     lookup,
     parse_setting,
 )
-from correspondent.services.directory import require_user
+from correspondent.services.directory.entries import require_user
 from correspondent.services.ports import UnitOfWorkFactory
 
 

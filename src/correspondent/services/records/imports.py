@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from correspondent.domain.errors import CorrespondentError, InvalidInput
 from correspondent.domain.records import Record
-from correspondent.services.directory import RecordInput, build_record
+from correspondent.services.directory.entries import RecordInput, build_record
 from correspondent.services.ports import UnitOfWorkFactory
 
 BATCH = 1000
