@@ -15,7 +15,7 @@ from correspondent.domain.access import Actor
 from correspondent.domain.errors import CorrespondentError
 from correspondent.domain.records import RecordRef
 from correspondent.domain.resolution import Candidate
-from correspondent.domain.settings import ORG_SETTINGS, PERSONAL_OPTIONS, SettingValues
+from correspondent.domain.settings import OrgSettings, PersonalOptions
 from correspondent.domain.users import User
 from correspondent.mail.message import ParsedMessage
 from correspondent.services.access import readable_refs
@@ -31,9 +31,9 @@ MessageRef = tuple[int, RecordRef | None]
 class TrackingContext:
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
-        self.org = SettingValues(ORG_SETTINGS, uow.settings.org())
+        self.org = OrgSettings.from_stored(uow.settings.org())
         self._users: dict[str, User] = {}
-        self._options: dict[int, SettingValues] = {}
+        self._options: dict[int, PersonalOptions] = {}
         self._identities: dict[str, int | None] = {}
         self._candidates: dict[str, list[Candidate]] = {}
         self._messages: dict[str, MessageRef | None] = {}
@@ -44,10 +44,10 @@ class TrackingContext:
             self._users[email] = require_user(self.uow, email)
         return self._users[email]
 
-    def options(self, user: User) -> SettingValues:
+    def options(self, user: User) -> PersonalOptions:
         if user.id not in self._options:
-            self._options[user.id] = SettingValues(
-                PERSONAL_OPTIONS, self.uow.settings.personal(user.id)
+            self._options[user.id] = PersonalOptions.from_stored(
+                self.uow.settings.personal(user.id)
             )
         return self._options[user.id]
 

@@ -36,7 +36,7 @@ from correspondent.domain.errors import (
     TransientConflict,
 )
 from correspondent.domain.records import RecordRef
-from correspondent.domain.settings import SettingValues
+from correspondent.domain.settings import OrgSettings
 from correspondent.domain.users import User
 from correspondent.mail.message import ParsedMessage
 from correspondent.mail.parse import parse_message
@@ -245,7 +245,7 @@ class MessageTracker:
         """
         uow, org = context.uow, context.org
         user = context.user(request.user_email)
-        if org["tracking.require_approved_email"] and not user.email_approved:
+        if org.tracking_require_approved_email and not user.email_approved:
             raise InvalidInput(
                 f"The email address {user.email} is not approved yet; an "
                 "administrator must approve it before its mail is tracked."
@@ -258,7 +258,7 @@ class MessageTracker:
         existing = self._add_tracker(context, key, user, request)
         if existing is not None:
             return existing
-        if org["tracking.require_regarding"] and request.regarding is None:
+        if org.tracking_require_regarding and request.regarding is None:
             raise InvalidInput(
                 "This organisation requires a regarding record when tracking (--regarding TYPE:ID)."
             )
@@ -288,8 +288,8 @@ class MessageTracker:
             context.relinked(activity_id, request.regarding)
         return TrackResult(activity_id, created=False)
 
-    def _prepare(self, message: ParsedMessage, raw: bytes, org: SettingValues) -> _Prepared:
-        policy = _policy(org["attachments.blocked_extensions"], org["attachments.max_bytes"])
+    def _prepare(self, message: ParsedMessage, raw: bytes, org: OrgSettings) -> _Prepared:
+        policy = _policy(org.attachments_blocked_extensions, org.attachments_max_bytes)
         attachments: list[_PreparedAttachment] = []
         notifications = [
             f"Text could not be fully decoded: {problem}" for problem in message.decode_problems
@@ -342,7 +342,7 @@ class MessageTracker:
             message_id=message.message_id,
             direction=decide_direction([a.address for a in message.from_], user.email),
             subject=message.subject,
-            normalised_subject=normalise_subject(message.subject, org["correlation.token_prefix"]),
+            normalised_subject=normalise_subject(message.subject, org.correlation_token_prefix),
             sent_at=message.sent_at,
             in_reply_to=message.in_reply_to,
             references=message.references,

@@ -7,7 +7,7 @@ from correspondent.domain.access import ACTIVITY_TYPE, Actor, Operation
 from correspondent.domain.activity import EmailActivity
 from correspondent.domain.errors import InvalidInput, MessageRejected, NotFound
 from correspondent.domain.records import RecordRef
-from correspondent.domain.settings import ORG_SETTINGS, SettingValues
+from correspondent.domain.settings import OrgSettings
 from correspondent.domain.users import User
 from correspondent.mail.parse import parse_message
 from correspondent.services.access import authorize, describe
@@ -57,7 +57,7 @@ def untrack_message(
     except MessageRejected:
         raise not_tracked from None
     with uow_factory() as uow:
-        org = SettingValues(ORG_SETTINGS, uow.settings.org())
+        org = OrgSettings.from_stored(uow.settings.org())
         activity_id = uow.activities.id_for_identity(
             message_identity(org, user.email, message, raw)
         )

@@ -15,7 +15,7 @@ from correspondent.domain.access import ACTIVITY_TYPE, Actor
 from correspondent.domain.activity import ActivitySummary, EmailActivity
 from correspondent.domain.correlation import format_token
 from correspondent.domain.records import USER_TYPE, RecordRef
-from correspondent.domain.settings import ORG_SETTINGS, SettingValues
+from correspondent.domain.settings import OrgSettings
 from correspondent.services.access import readable_names, readable_refs
 from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
 
@@ -35,7 +35,7 @@ def activity_view(
     user_ids = {activity.owner_id} | {t.user_id for t in activity.trackers}
     refs |= {RecordRef(USER_TYPE, uid) for uid in user_ids}
     names = uow.directory.names(refs)
-    prefix = SettingValues(ORG_SETTINGS, uow.settings.org())["correlation.token_prefix"]
+    prefix = OrgSettings.from_stored(uow.settings.org()).correlation_token_prefix
     assert activity.id is not None
     view: dict[str, Any] = {
         "id": activity.id,
