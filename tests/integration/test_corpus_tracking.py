@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from correspondent.bootstrap import Installation
-from correspondent.services.activities import views
+from correspondent.domain.access import OPERATOR
+from correspondent.services.activities import operations
 from correspondent.services.activities.track import MessageQuarantined, MessageTracker, TrackRequest
 from tests.builders import add_user
 from tests.support.corpus import CORPUS, require_corpus
@@ -41,7 +42,7 @@ def test_every_corpus_file_is_tracked_or_quarantined(installation: Installation)
             assert error.reason.strip(), path
             quarantined += 1
             continue
-        view = views.show_activity(installation.uow, result.activity_id)
+        view = operations.get_activity(installation.uow, OPERATOR, result.activity_id)
         assert isinstance(view["subject"], str)
         tracked += 1
     with installation.uow() as uow:
@@ -98,4 +99,4 @@ def test_generated_input_never_escapes_as_an_unexplained_error(
     except MessageQuarantined as error:
         assert error.reason
     else:
-        assert views.show_activity(installation.uow, result.activity_id)["id"]
+        assert operations.get_activity(installation.uow, OPERATOR, result.activity_id)["id"]

@@ -14,6 +14,9 @@ import pytest
 CHILD = textwrap.dedent("""
     import sys
     from pathlib import Path
+    from correspondent.domain.access import OPERATOR
+    from correspondent.services.activities import attachments
+    from correspondent.services.activities import operations
     from correspondent.bootstrap import build
     from correspondent.config import Settings
     from correspondent.services.admin import settings as configuration
@@ -26,7 +29,7 @@ CHILD = textwrap.dedent("""
     configuration.set_org_setting(inst.uow, "attachments.max_bytes", str(64 * 1024 * 1024))
     result = MessageTracker(inst.uow, inst.blobs).track(
         TrackRequest(Path(sys.argv[1]).read_bytes(), "me@ourco.example"))
-    view = views.show_activity(inst.uow, result.activity_id)
+    view = operations.get_activity(inst.uow, OPERATOR, result.activity_id)
     assert view["attachments"][0]["status"] == "saved", view["attachments"]
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):

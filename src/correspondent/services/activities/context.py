@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from correspondent.domain.activity import decide_direction, identity_key
+from correspondent.domain.access import Actor
 from correspondent.domain.errors import CorrespondentError
 from correspondent.domain.records import RecordRef
 from correspondent.domain.resolution import Candidate
-from correspondent.domain.settings import ORG_SETTINGS, PERSONAL_OPTIONS, SettingValues
+from correspondent.domain.settings import OrgSettings, PersonalOptions
 from correspondent.domain.users import User
 from correspondent.mail.message import ParsedMessage
+from correspondent.services.access import readable_refs
+from correspondent.services.activities.identity import message_identity
 from correspondent.services.activities.parties import addresses_of
 from correspondent.services.directory.entries import require_user
 from correspondent.services.ports import UnitOfWork
@@ -29,33 +31,28 @@ MessageRef = tuple[int, RecordRef | None]
 class TrackingContext:
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
-        self.org = SettingValues(ORG_SETTINGS, uow.settings.org())
+        self.org = OrgSettings.from_stored(uow.settings.org())
         self._users: dict[str, User] = {}
-        self._options: dict[int, SettingValues] = {}
+        self._options: dict[int, PersonalOptions] = {}
         self._identities: dict[str, int | None] = {}
         self._candidates: dict[str, list[Candidate]] = {}
         self._messages: dict[str, MessageRef | None] = {}
+        self._readable: dict[tuple[int, RecordRef], bool] = {}
 
     def user(self, email: str) -> User:
         if email not in self._users:
             self._users[email] = require_user(self.uow, email)
         return self._users[email]
 
-    def options(self, user: User) -> SettingValues:
+    def options(self, user: User) -> PersonalOptions:
         if user.id not in self._options:
-            self._options[user.id] = SettingValues(
-                PERSONAL_OPTIONS, self.uow.settings.personal(user.id)
+            self._options[user.id] = PersonalOptions.from_stored(
+                self.uow.settings.personal(user.id)
             )
         return self._options[user.id]
 
     def identity_key(self, user: User, message: ParsedMessage, raw: bytes) -> str:
-        direction = decide_direction([a.address for a in message.from_], user.email)
-        return identity_key(
-            message.message_id,
-            direction,
-            raw,
-            split_by_direction=self.org["tracking.internal_as_two_activities"],
-        )
+        return message_identity(self.org, user.email, message, raw)
 
     # -- prefetching ------------------------------------------------------------------------
     def prefetch(self, items: Sequence[tuple[str, ParsedMessage, bytes]]) -> None:
@@ -77,6 +74,13 @@ class TrackingContext:
         self._identities.update({key: found_ids.get(key) for key in keys})
         self.candidates(addresses)
         self.activities_by_message_ids(message_ids)
+
+    def may_read(self, actor: Actor, ref: RecordRef) -> bool:
+        """Whether ``actor`` may read ``ref`` (a batch often names one regarding record)."""
+        wanted = (actor.user_id, ref)
+        if wanted not in self._readable:
+            self._readable[wanted] = ref in readable_refs(self.uow, actor, [ref])
+        return self._readable[wanted]
 
     # -- look-ups that remember -------------------------------------------------------------
     def identity(self, key: str) -> int | None:

@@ -13,7 +13,7 @@ from correspondent.domain.correlation import (
     shares_enough_participants,
 )
 from correspondent.domain.records import RecordRef
-from correspondent.domain.settings import SettingValues
+from correspondent.domain.settings import OrgSettings
 from correspondent.mail.message import ParsedMessage
 from correspondent.services.ports import UnitOfWork
 
@@ -27,10 +27,10 @@ class MessageIdLookup(Protocol):
 
 
 def correlate(
-    lookup: MessageIdLookup, message: ParsedMessage, org: SettingValues, parties: list[Party]
+    lookup: MessageIdLookup, message: ParsedMessage, org: OrgSettings, parties: list[Party]
 ) -> tuple[Correlation | None, RecordRef | None]:
     """The parent activity and method, and the regarding record a reply inherits."""
-    if not org["correlation.enabled"]:
+    if not org.correlation_enabled:
         return None, None
     wanted = ([message.in_reply_to] if message.in_reply_to else []) + list(message.references)
     found = lookup.activities_by_message_ids(wanted) if wanted else {}
@@ -42,14 +42,14 @@ def correlate(
         if reference in found:
             parent_id, regarding = found[reference]
             return Correlation(parent_id, CorrelationMethod.REFERENCES), regarding
-    prefix = org["correlation.token_prefix"]
-    if org["correlation.tracking_token"]:
+    prefix = org.correlation_token_prefix
+    if org.correlation_tracking_token:
         token_id = find_token(message.subject, prefix)
         if token_id is not None:
             exists, regarding = uow.activities.regarding_of(token_id)
             if exists:
                 return Correlation(token_id, CorrelationMethod.TRACKING_TOKEN), regarding
-    if org["correlation.smart_matching"] and message.sent_at is not None:
+    if org.correlation_smart_matching and message.sent_at is not None:
         subject = normalise_subject(message.subject, prefix)
         if subject:
             mine = {p.address for p in parties}

@@ -14,7 +14,7 @@ from correspondent.domain.resolution import (
     ResolutionRules,
     resolve_parties,
 )
-from correspondent.domain.settings import SettingValues
+from correspondent.domain.settings import OrgSettings, PersonalOptions
 from correspondent.domain.users import User
 from correspondent.mail.message import MailAddress, ParsedMessage
 from correspondent.services.ports import UnitOfWork
@@ -52,18 +52,18 @@ def resolve_message_parties(
     source: CandidateSource,
     message: ParsedMessage,
     user: User,
-    org: SettingValues,
-    options: SettingValues,
+    org: OrgSettings,
+    options: PersonalOptions,
 ) -> list[Party]:
     items = addresses_of(message)
     rules = ResolutionRules(
-        from_first_match=org["resolution.from_multiple"] == "first",
-        recipients_unresolved_on_multiple=org["resolution.recipients_unresolved_on_multiple"],
-        match_inactive=org["resolution.match_inactive"],
+        from_first_match=org.resolution_from_multiple == "first",
+        recipients_unresolved_on_multiple=org.resolution_recipients_unresolved_on_multiple,
+        match_inactive=org.resolution_match_inactive,
     )
     candidates = source.candidates(item.address for item in items)
     parties = resolve_parties(items, candidates, tracking_user_id=user.id, rules=rules)
-    create_as = options["auto_create"]
+    create_as = options.auto_create
     if create_as == "none":
         return parties
     created: dict[str, Party] = {}

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from correspondent.domain.access import ACTIVITY_TYPE, OPERATOR, Actor, Operation, may
 from correspondent.domain.activity import (
     ActivityAttachment,
     ActivityStatus,
@@ -31,15 +32,17 @@ from correspondent.domain.errors import (
     DuplicateActivity,
     InvalidInput,
     MessageRejected,
+    NotFound,
     TransientConflict,
 )
 from correspondent.domain.records import RecordRef
-from correspondent.domain.settings import SettingValues
+from correspondent.domain.settings import OrgSettings
 from correspondent.domain.users import User
 from correspondent.mail.message import ParsedMessage
 from correspondent.mail.parse import parse_message
 from correspondent.mail.sanitize import sanitize_html
 from correspondent.mail.sniff import detect_executable_kind
+from correspondent.services.access import describe
 from correspondent.services.activities.context import TrackingContext
 from correspondent.services.activities.correlation import correlate
 from correspondent.services.activities.parties import resolve_message_parties
@@ -47,6 +50,11 @@ from correspondent.services.activities.quarantine import quarantine_message
 from correspondent.services.blob_collection import collect_released_blobs
 from correspondent.services.directory.entries import require_record
 from correspondent.services.ports import BlobStore, UnitOfWork, UnitOfWorkFactory
+
+
+def _may_write(uow: UnitOfWork, actor: Actor, activity_id: int) -> bool:
+    facts = uow.access.facts(RecordRef(ACTIVITY_TYPE, activity_id), actor.user_id)
+    return facts is not None and may(actor, ACTIVITY_TYPE, Operation.WRITE, facts)
 
 
 @functools.lru_cache(maxsize=8)
@@ -74,9 +82,10 @@ class TrackRequest:
     source: TrackerSource = TrackerSource.MANUAL
     origin: str = "api"
     """Where the bytes came from (a file name, a folder), for the quarantine list."""
-    may_relink: Callable[[UnitOfWork, int], bool] | None = None
-    """For a message that is already an activity: whether ``regarding`` may replace its regarding
-    record (the API asks whether the user may write that activity). None: always."""
+    actor: Actor = OPERATOR
+    """Who asks: they must read ``regarding``, and for a message that is already an activity,
+    ``regarding`` replaces its regarding record only if they may write that activity (checked in
+    the tracking transaction). The sync and the CLI track as the operator."""
 
 
 @dataclass(frozen=True)
@@ -236,18 +245,20 @@ class MessageTracker:
         """
         uow, org = context.uow, context.org
         user = context.user(request.user_email)
-        if org["tracking.require_approved_email"] and not user.email_approved:
+        if org.tracking_require_approved_email and not user.email_approved:
             raise InvalidInput(
                 f"The email address {user.email} is not approved yet; an "
                 "administrator must approve it before its mail is tracked."
             )
         if request.regarding is not None:
             require_record(uow, request.regarding)
+            if not context.may_read(request.actor, request.regarding):
+                raise NotFound(describe(request.regarding))
         key = context.identity_key(user, message, request.raw)
         existing = self._add_tracker(context, key, user, request)
         if existing is not None:
             return existing
-        if org["tracking.require_regarding"] and request.regarding is None:
+        if org.tracking_require_regarding and request.regarding is None:
             raise InvalidInput(
                 "This organisation requires a regarding record when tracking (--regarding TYPE:ID)."
             )
@@ -272,15 +283,13 @@ class MessageTracker:
             context.forget_identity(key)
             return None
         uow.activities.add_tracker(activity_id, Tracker(user.id, request.source, datetime.now(UTC)))
-        if request.regarding is not None and (
-            request.may_relink is None or request.may_relink(uow, activity_id)
-        ):
+        if request.regarding is not None and _may_write(uow, request.actor, activity_id):
             uow.activities.set_regarding(activity_id, request.regarding)
             context.relinked(activity_id, request.regarding)
         return TrackResult(activity_id, created=False)
 
-    def _prepare(self, message: ParsedMessage, raw: bytes, org: SettingValues) -> _Prepared:
-        policy = _policy(org["attachments.blocked_extensions"], org["attachments.max_bytes"])
+    def _prepare(self, message: ParsedMessage, raw: bytes, org: OrgSettings) -> _Prepared:
+        policy = _policy(org.attachments_blocked_extensions, org.attachments_max_bytes)
         attachments: list[_PreparedAttachment] = []
         notifications = [
             f"Text could not be fully decoded: {problem}" for problem in message.decode_problems
@@ -333,7 +342,7 @@ class MessageTracker:
             message_id=message.message_id,
             direction=decide_direction([a.address for a in message.from_], user.email),
             subject=message.subject,
-            normalised_subject=normalise_subject(message.subject, org["correlation.token_prefix"]),
+            normalised_subject=normalise_subject(message.subject, org.correlation_token_prefix),
             sent_at=message.sent_at,
             in_reply_to=message.in_reply_to,
             references=message.references,

@@ -14,9 +14,8 @@ from typing import Any
 from correspondent.domain.access import ACTIVITY_TYPE, Actor
 from correspondent.domain.activity import ActivitySummary, EmailActivity
 from correspondent.domain.correlation import format_token
-from correspondent.domain.errors import NotFound
 from correspondent.domain.records import USER_TYPE, RecordRef
-from correspondent.domain.settings import ORG_SETTINGS, SettingValues
+from correspondent.domain.settings import OrgSettings
 from correspondent.services.access import readable_names, readable_refs
 from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
 
@@ -36,7 +35,7 @@ def activity_view(
     user_ids = {activity.owner_id} | {t.user_id for t in activity.trackers}
     refs |= {RecordRef(USER_TYPE, uid) for uid in user_ids}
     names = uow.directory.names(refs)
-    prefix = SettingValues(ORG_SETTINGS, uow.settings.org())["correlation.token_prefix"]
+    prefix = OrgSettings.from_stored(uow.settings.org()).correlation_token_prefix
     assert activity.id is not None
     view: dict[str, Any] = {
         "id": activity.id,
@@ -95,14 +94,6 @@ def activity_view(
     return view
 
 
-def show_activity(uow_factory: UnitOfWorkFactory, activity_id: int) -> dict[str, Any]:
-    with uow_factory() as uow:
-        activity = uow.activities.get(activity_id)
-        if activity is None:
-            raise NotFound(f"There is no activity with id {activity_id}.")
-        return activity_view(uow, activity, bodies=True)
-
-
 def list_activities(
     uow_factory: UnitOfWorkFactory,
     *,
@@ -118,15 +109,6 @@ def list_activities(
             if activity is not None:
                 views.append(activity_view(uow, activity))
         return views
-
-
-def export_raw(uow_factory: UnitOfWorkFactory, activity_id: int) -> str:
-    """The blob digest of the activity's original message."""
-    with uow_factory() as uow:
-        activity = uow.activities.get(activity_id)
-        if activity is None:
-            raise NotFound(f"There is no activity with id {activity_id}.")
-        return activity.raw_blob_hash
 
 
 def full_view(uow: UnitOfWork, actor: Actor, activity: EmailActivity) -> dict[str, Any]:

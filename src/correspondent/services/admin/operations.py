@@ -19,7 +19,12 @@ from correspondent.domain.access import (
     scope,
 )
 from correspondent.domain.errors import InvalidInput, NotFound
-from correspondent.domain.settings import PERSONAL_OPTIONS, SettingValues, parse_setting
+from correspondent.domain.settings import (
+    PERSONAL_OPTIONS,
+    PersonalOptions,
+    SettingValues,
+    parse_setting,
+)
 from correspondent.domain.users import User
 from correspondent.services.access import require_administrator, role_catalogue
 from correspondent.services.admin import settings as configuration
@@ -175,11 +180,11 @@ def address_book(
     if not text.strip():
         raise InvalidInput("Type part of a name or address to search the address book.")
     with uow_factory() as uow:
-        option = SettingValues(PERSONAL_OPTIONS, uow.settings.personal(actor.user_id))
+        options = PersonalOptions.from_stored(uow.settings.personal(actor.user_id))
         readable = scope(actor, "contact")
         wanted = (
             readable
-            if option["address_book"] == "readable"
+            if options.address_book == "readable"
             else (readable if readable.nothing else Scope(actor.user_id, owner_id=actor.user_id))
         )
         ids = uow.listing.search_contacts(wanted, text, limit)

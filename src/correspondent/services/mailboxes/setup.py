@@ -26,7 +26,7 @@ from correspondent.domain.mailbox import (
     check_identity,
 )
 from correspondent.domain.records import validate_address
-from correspondent.domain.settings import ORG_SETTINGS, SettingValues
+from correspondent.domain.settings import OrgSettings
 from correspondent.mail.imap_errors import ImapError
 from correspondent.mail.imap_responses import FolderInfo
 from correspondent.services.directory.entries import require_user
@@ -121,8 +121,8 @@ def _check_owner(uow: UnitOfWork, mailbox: Mailbox) -> None:
     if user is None:
         raise NotFound(f"The owner of mailbox {mailbox.id} no longer exists.")
     check_identity(mailbox.address, user.email)
-    org = SettingValues(ORG_SETTINGS, uow.settings.org())
-    if org["tracking.require_approved_email"] and not user.email_approved:
+    org = OrgSettings.from_stored(uow.settings.org())
+    if org.tracking_require_approved_email and not user.email_approved:
         raise InvalidInput(
             f"The email address {user.email} is not approved yet; an administrator must "
             "approve it before its mail is tracked."
