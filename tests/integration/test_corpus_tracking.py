@@ -6,8 +6,6 @@ never copied into the repository. Hypothesis adds generated hostile input on top
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,8 +15,8 @@ from correspondent.domain.access import OPERATOR
 from correspondent.services.activities import operations
 from correspondent.services.activities.track import MessageQuarantined, MessageTracker, TrackRequest
 from tests.builders import add_user
+from tests.support.corpus import CORPUS, require_corpus
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 FILES = (
     sorted(
         p
@@ -30,9 +28,9 @@ FILES = (
 )
 
 
-@pytest.mark.skipif(not FILES, reason=f"the shared corpus is not at {CORPUS}")
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_every_corpus_file_is_tracked_or_quarantined(installation: Installation) -> None:
+    require_corpus()
     user = add_user(installation)
     tracker = MessageTracker(installation.uow, installation.blobs)
     tracked = quarantined = 0

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.progress import Progress
 
 from correspondent.cli.context import (
     STATE,
@@ -23,7 +22,6 @@ from correspondent.domain.errors import CorrespondentError
 from correspondent.domain.records import RecordRef
 from correspondent.services.activities import attachments, operations, views
 from correspondent.services.activities import regarding as relinking
-from correspondent.services.activities import track as tracking
 from correspondent.services.activities import untrack as untracking
 from correspondent.services.activities.mail_import import (
     MailboxFormat,
@@ -31,7 +29,6 @@ from correspondent.services.activities.mail_import import (
     iter_mailbox,
 )
 from correspondent.services.activities.quarantine import list_quarantine
-from correspondent.services.activities.track import MessageTracker, TrackRequest, TrackResult
 
 activity_app = typer.Typer(no_args_is_help=True, help="Email activities.")
 attachment_app = typer.Typer(no_args_is_help=True, help="Attachments of activities.")
@@ -87,6 +84,9 @@ def track(
     json_output: Json = False,
 ) -> None:
     """Track one or more .eml files for a user."""
+    # Imported here, not at the top: the parser and the pipeline slow down every other command.
+    from correspondent.services.activities.track import MessageTracker, TrackRequest
+
     installation = STATE.installation()
     ref = RecordRef.parse(regarding) if regarding else None
     tracker = MessageTracker(installation.uow, installation.blobs)
@@ -122,6 +122,15 @@ def import_mail(
     json_output: Json = False,
 ) -> None:
     """Track every message of an mbox file or a Maildir folder (source: import)."""
+    from rich.progress import Progress
+
+    from correspondent.services.activities.track import (
+        MessageQuarantined,
+        MessageTracker,
+        TrackRequest,
+        TrackResult,
+    )
+
     installation = STATE.installation()
     ref = RecordRef.parse(regarding) if regarding else None
     tracker = MessageTracker(installation.uow, installation.blobs)
@@ -138,7 +147,7 @@ def import_mail(
                 summary["messages"] += 1
                 if isinstance(outcome, TrackResult):
                     summary["created" if outcome.created else "existing"] += 1
-                elif isinstance(outcome, tracking.MessageQuarantined):
+                elif isinstance(outcome, MessageQuarantined):
                     summary["quarantined"] += 1
                     errors.append(f"{request.origin}: {outcome}")
                 else:

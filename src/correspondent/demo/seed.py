@@ -45,6 +45,16 @@ def _address(first: str, last: str, domain: str) -> str:
     return f"{local}@{domain}"
 
 
+DEMO_ADMIN = USERS[0][0]
+
+
+def demo_admin_if_present(inst: Installation) -> str | None:
+    """The demo administrator's address, when this installation has that user."""
+    if any(user.email == DEMO_ADMIN for user in directory.list_users(inst.uow)):
+        return DEMO_ADMIN
+    return None
+
+
 def seed_demo_if_empty(inst: Installation) -> str | None:
     """Seed the demo organisation when there are no users; return a summary, or None."""
     if directory.list_users(inst.uow):
@@ -119,10 +129,10 @@ def seed_demo_if_empty(inst: Installation) -> str | None:
             tracked += 1
         except MessageQuarantined:
             continue
-    admin_token = auth.create_token(inst.uow, USERS[0][0], "demo").token
+    admin_token = auth.create_token(inst.uow, DEMO_ADMIN, "demo").token
     return (
         f"Seeded the demo organisation: {len(USERS)} users, {len(CUSTOMERS)} accounts, "
-        f"{tracked} tracked emails. Try: correspondent activity list\n"
-        f"API token for {USERS[0][0]} (shown only now; 'Authorize' on the docs page): "
+        f"{tracked} tracked emails.\n"
+        f"API token for {DEMO_ADMIN} (shown only now; 'Authorize' on the docs page): "
         f"{admin_token}"
     )
