@@ -9,13 +9,12 @@ below come from ``mailboxes.mailbox_status``, which never includes the encrypted
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import replace
 from typing import Any
 
 from correspondent.domain.access import Actor, Operation
 from correspondent.domain.errors import NotFound, PermissionDenied
-from correspondent.domain.mailbox import AuthKind, Mailbox, TlsChoice, WatchedFolder
+from correspondent.domain.mailbox import Mailbox, WatchedFolder
 from correspondent.domain.records import RecordRef
 from correspondent.domain.users import User
 from correspondent.services.access import authorize
@@ -23,19 +22,6 @@ from correspondent.services.mailboxes import folders as tracked_folders
 from correspondent.services.mailboxes import setup as mailboxes
 from correspondent.services.mailboxes.connect import MailboxConnector
 from correspondent.services.ports import UnitOfWorkFactory
-
-
-@dataclass(frozen=True)
-class NewMailbox:
-    address: str
-    host: str
-    port: int
-    tls: TlsChoice
-    login: str
-    secret: str
-    auth_kind: AuthKind
-    owner_email: str | None
-    process_from: datetime | None
 
 
 def _require_access(uow_factory: UnitOfWorkFactory, actor: Actor, mailbox_id: int) -> Mailbox:
@@ -69,10 +55,10 @@ def add_mailbox(
     connector: MailboxConnector,
     actor: Actor,
     user: User,
-    item: NewMailbox,
+    item: mailboxes.MailboxInput,
 ) -> dict[str, Any]:
     """Add a mailbox for the signed-in user (administrators may name another owner)."""
-    owner = (item.owner_email or user.email).strip().lower()
+    owner = (item.user_email or user.email).strip().lower()
     if owner != user.email and not actor.is_administrator:
         raise PermissionDenied("Only an administrator may add a mailbox for another user.")
     with uow_factory() as uow:
@@ -80,14 +66,7 @@ def add_mailbox(
     if existing is not None and existing.user_id != user.id and not actor.is_administrator:
         # Replacing the credentials of someone else's mailbox is never a user's business.
         raise PermissionDenied(f"The mailbox {item.address} belongs to another user.")
-    mailbox = mailboxes.add_mailbox(
-        uow_factory,
-        connector,
-        mailboxes.MailboxInput(
-            item.address, item.host, item.port, item.tls, item.login, item.secret,
-            item.auth_kind, owner, item.process_from,
-        ),
-    )  # fmt: skip
+    mailbox = mailboxes.add_mailbox(uow_factory, connector, replace(item, user_email=owner))
     assert mailbox.id is not None
     return mailbox_view(uow_factory, actor, mailbox.id)
 
