@@ -23,9 +23,9 @@ from bench.common import WORK, machine, postgres_database, sqlite_path
 from correspondent.bootstrap import Installation, build
 from correspondent.config import Settings
 from correspondent.demo.sample_mail import SampleMessage, generate_messages
-from correspondent.services import directory
-from correspondent.services.directory import RecordInput
-from correspondent.services.tracking import MessageTracker, TrackRequest, TrackResult
+from correspondent.services.activities.track import MessageTracker, TrackRequest, TrackResult
+from correspondent.services.directory import entries as directory
+from correspondent.services.directory.entries import RecordInput
 
 INTERNAL = "ourco.example"
 PEOPLE = [(f"User {i}", f"user{i}@{INTERNAL}") for i in range(8)] + [

@@ -10,8 +10,8 @@ from email.utils import format_datetime
 
 from correspondent.bootstrap import Installation
 from correspondent.domain.users import User
-from correspondent.services import directory
-from correspondent.services.directory import RecordInput
+from correspondent.services.directory import entries as directory
+from correspondent.services.directory.entries import RecordInput
 
 
 def unique(prefix: str = "x") -> str:

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from correspondent.config import Settings
 from correspondent.storage.blobs import FileBlobStore
 from correspondent.storage.engine import create_database_engine
-from correspondent.storage.migrate import upgrade_to_head
+from correspondent.storage.migrate import upgrade_if_needed
 from correspondent.storage.unit_of_work import SqlUnitOfWorkFactory
 
 
@@ -29,7 +29,7 @@ def build(settings: Settings, *, migrate: bool = True) -> Installation:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = create_database_engine(settings.resolved_database_url())
     if migrate:
-        upgrade_to_head(engine)
+        upgrade_if_needed(engine)
     return Installation(
         settings, engine, SqlUnitOfWorkFactory(engine), FileBlobStore(settings.blob_dir)
     )

@@ -10,11 +10,13 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_DATA_DIR = Path("./correspondent-data")
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CORRESPONDENT_", extra="ignore")
 
-    data_dir: Path = Field(default=Path("./correspondent-data"))
+    data_dir: Path = Field(default=DEFAULT_DATA_DIR)
     database_url: str | None = None
     """Defaults to an SQLite file in the data dir."""
     secret_key: str | None = None

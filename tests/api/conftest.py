@@ -16,7 +16,8 @@ with warnings.catch_warnings():
 from correspondent.api.app import create_app
 from correspondent.bootstrap import Installation
 from correspondent.domain.users import User
-from correspondent.services import auth, directory
+from correspondent.services import auth
+from correspondent.services.directory import entries as directory
 from tests.builders import address
 
 

@@ -25,8 +25,8 @@ from correspondent.domain.access import (
     ShareAccess,
 )
 from correspondent.domain.records import RecordRef
-from correspondent.services.directory import RecordInput, add_record
-from correspondent.services.tracking import MessageTracker, TrackRequest
+from correspondent.services.activities.track import MessageTracker, TrackRequest
+from correspondent.services.directory.entries import RecordInput, add_record
 from tests.api.conftest import make_api_user
 from tests.builders import address, make_message
 

@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 
 from correspondent.api.app import create_app
 from correspondent.bootstrap import Installation
-from correspondent.services import auth, directory
+from correspondent.services import auth
+from correspondent.services.directory import entries as directory
 from tests.api.conftest import make_api_user
 from tests.builders import address, make_message
 

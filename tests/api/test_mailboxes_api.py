@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 from imapclient import IMAPClient
 
 from correspondent.bootstrap import Installation
-from correspondent.services import auth, directory
+from correspondent.services import auth
+from correspondent.services.directory import entries as directory
 from correspondent.storage.mailbox_tables import mailboxes
 from tests.api.conftest import ApiUser, make_api_user
 from tests.builders import unique

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from correspondent.bootstrap import Installation
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.errors import InvalidInput
-from correspondent.services import activity_changes, configuration, views
+from correspondent.services.activities import attachments, operations
+from correspondent.services.activities import untrack as untracking
+from correspondent.services.admin import settings as configuration
 from tests.builders import add_user, address, make_message
 from tests.integration.test_tracking import track
 
@@ -101,21 +104,26 @@ def test_one_file_sent_to_many_is_stored_once_and_freed_when_unused(
     # two raw messages + one shared attachment
     assert len(installation.blobs.all_digests()) == 3
     attachment_id = first["attachments"][0]["id"]
-    activity_changes.remove_attachment(
-        installation.uow, installation.blobs, first["id"], attachment_id, user.email
+    attachments.remove_attachment(
+        installation.uow, installation.blobs, OPERATOR, first["id"], attachment_id, user.email
     )
     assert len(installation.blobs.all_digests()) == 3  # still used by the second activity
-    shown = views.show_activity(installation.uow, first["id"])
+    shown = operations.get_activity(installation.uow, OPERATOR, first["id"])
     assert shown["attachments"][0]["status"] == "removed"
     assert any("was removed" in n for n in shown["notifications"])
-    activity_changes.untrack(
-        installation.uow, installation.blobs, second["id"], user.email, delete_activity=True
+    untracking.untrack(
+        installation.uow,
+        installation.blobs,
+        OPERATOR,
+        second["id"],
+        user.email,
+        delete_activity=True,
     )
     remaining = installation.blobs.all_digests()
     assert len(remaining) == 1  # only the first raw message is left
     with pytest.raises(InvalidInput):
-        activity_changes.remove_attachment(
-            installation.uow, installation.blobs, first["id"], attachment_id, user.email
+        attachments.remove_attachment(
+            installation.uow, installation.blobs, OPERATOR, first["id"], attachment_id, user.email
         )
 
 
@@ -136,12 +144,12 @@ def test_the_same_file_twice_in_one_message_holds_two_references(
         user.email,
     )
     first, second = (a["id"] for a in view["attachments"])
-    activity_changes.remove_attachment(
-        installation.uow, installation.blobs, view["id"], first, user.email
+    attachments.remove_attachment(
+        installation.uow, installation.blobs, OPERATOR, view["id"], first, user.email
     )
     assert len(installation.blobs.all_digests()) == 2  # raw message + the file, still used
-    activity_changes.remove_attachment(
-        installation.uow, installation.blobs, view["id"], second, user.email
+    attachments.remove_attachment(
+        installation.uow, installation.blobs, OPERATOR, view["id"], second, user.email
     )
     assert len(installation.blobs.all_digests()) == 1
 
@@ -191,12 +199,16 @@ def test_a_blob_that_cannot_be_deleted_yet_does_not_undo_the_change(
     path.unlink()
     (path / "in-the-way").mkdir(parents=True)  # unlink() now fails: EISDIR, a real OSError
     with caplog.at_level("WARNING"):
-        activity_changes.remove_attachment(
-            installation.uow, installation.blobs, view["id"], view["attachments"][0]["id"],
+        attachments.remove_attachment(
+            installation.uow,
+            installation.blobs,
+            OPERATOR,
+            view["id"],
+            view["attachments"][0]["id"],
             user.email,
-        )  # fmt: skip
+        )
     assert "stay listed for the next sweep" in caplog.text
-    shown = views.show_activity(installation.uow, view["id"])
+    shown = operations.get_activity(installation.uow, OPERATOR, view["id"])
     assert shown["attachments"][0]["status"] == "removed"
     with installation.uow() as uow:
         assert digest in uow.blob_refs.unused()

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from correspondent.bootstrap import Installation, build
 from correspondent.config import Settings
-from correspondent.services.tracking import MessageTracker, TrackRequest
+from correspondent.services.activities.track import MessageTracker, TrackRequest
 from correspondent.storage.tables import activities, activity_trackers
 from tests.builders import add_user, address, make_message
 

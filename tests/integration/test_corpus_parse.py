@@ -18,11 +18,10 @@ import pytest
 from correspondent.domain.errors import MessageRejected
 from correspondent.mail.message import ParsedMessage
 from correspondent.mail.parse import parse_message
+from tests.support.corpus import require_corpus
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
+CORPUS = require_corpus()
 
-if not CORPUS.is_dir():
-    pytest.skip(f"shared mail corpus not found at {CORPUS}", allow_module_level=True)
 
 FILES = sorted(path for path in CORPUS.rglob("*") if path.is_file())
 MIKEL = CORPUS / "mikel-mail" / "spec" / "fixtures" / "emails"

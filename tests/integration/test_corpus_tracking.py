@@ -6,18 +6,17 @@ never copied into the repository. Hypothesis adds generated hostile input on top
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from correspondent.bootstrap import Installation
-from correspondent.services import views
-from correspondent.services.tracking import MessageQuarantined, MessageTracker, TrackRequest
+from correspondent.domain.access import OPERATOR
+from correspondent.services.activities import operations
+from correspondent.services.activities.track import MessageQuarantined, MessageTracker, TrackRequest
 from tests.builders import add_user
+from tests.support.corpus import CORPUS, require_corpus
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 FILES = (
     sorted(
         p
@@ -29,9 +28,9 @@ FILES = (
 )
 
 
-@pytest.mark.skipif(not FILES, reason=f"the shared corpus is not at {CORPUS}")
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_every_corpus_file_is_tracked_or_quarantined(installation: Installation) -> None:
+    require_corpus()
     user = add_user(installation)
     tracker = MessageTracker(installation.uow, installation.blobs)
     tracked = quarantined = 0
@@ -43,7 +42,7 @@ def test_every_corpus_file_is_tracked_or_quarantined(installation: Installation)
             assert error.reason.strip(), path
             quarantined += 1
             continue
-        view = views.show_activity(installation.uow, result.activity_id)
+        view = operations.get_activity(installation.uow, OPERATOR, result.activity_id)
         assert isinstance(view["subject"], str)
         tracked += 1
     with installation.uow() as uow:
@@ -100,4 +99,4 @@ def test_generated_input_never_escapes_as_an_unexplained_error(
     except MessageQuarantined as error:
         assert error.reason
     else:
-        assert views.show_activity(installation.uow, result.activity_id)["id"]
+        assert operations.get_activity(installation.uow, OPERATOR, result.activity_id)["id"]

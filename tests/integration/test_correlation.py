@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from correspondent.bootstrap import Installation
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.records import RecordRef
-from correspondent.services import activity_changes, configuration
+from correspondent.services.activities import untrack as untracking
+from correspondent.services.admin import settings as configuration
 from tests.builders import add_record, add_user, address, make_message
 from tests.integration.test_tracking import track
 
@@ -70,8 +72,8 @@ def test_smart_matching_is_off_by_default_and_matches_when_on(installation: Inst
     reply = make_message(sender=customer, to=[me, other], subject="返信: 見積もりのご依頼")
     unmatched = track(installation, reply, me)
     assert unmatched["correlation"] is None
-    activity_changes.untrack(
-        installation.uow, installation.blobs, unmatched["id"], me, delete_activity=True
+    untracking.untrack(
+        installation.uow, installation.blobs, OPERATOR, unmatched["id"], me, delete_activity=True
     )
     configuration.set_org_setting(installation.uow, "correlation.smart_matching", "on")
     reply = make_message(sender=customer, to=[me, other], subject="RE: 返信: 見積もりのご依頼")

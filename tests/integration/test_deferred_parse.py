@@ -8,8 +8,8 @@ import pytest
 from correspondent.bootstrap import Installation
 from correspondent.domain.errors import MessageDeferred
 from correspondent.mail.limits import ParseLimits
-from correspondent.services import views
-from correspondent.services.tracking import MessageTracker, TrackRequest, TrackResult
+from correspondent.services.activities import views
+from correspondent.services.activities.track import MessageTracker, TrackRequest, TrackResult
 from tests.builders import add_user, address, make_message
 
 # An elapsed-time limit of zero is passed at the first check: what a starved machine looks like.

@@ -8,7 +8,7 @@ import pytest
 
 from correspondent.bootstrap import Installation
 from correspondent.demo.seed import DEMO_MESSAGES, seed_demo_if_empty
-from correspondent.services import views
+from correspondent.services.activities import views
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

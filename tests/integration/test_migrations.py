@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from correspondent.bootstrap import Installation
-from correspondent.storage.migrate import alembic_config
+from correspondent.storage.engine import create_database_engine
+from correspondent.storage.migrate import (
+    HEAD_REVISION,
+    alembic_config,
+    current_revisions,
+    upgrade_if_needed,
+)
 from correspondent.storage.tables import metadata
 
 
@@ -31,3 +39,21 @@ def test_migrated_schema_matches_the_declared_tables(installation: Installation)
         if not (d[0] == "remove_index" and d[1].name == "ix_records_type_account")
     ]
     assert unexpected == []
+
+
+def test_head_revision_constant_is_alembics_head(installation: Installation) -> None:
+    # The CLI skips Alembic when the database is at HEAD_REVISION; a stale constant would
+    # leave a new migration unapplied. Adding a migration means updating the constant.
+    script = ScriptDirectory.from_config(alembic_config(installation.engine))
+    assert script.get_current_head() == HEAD_REVISION
+
+
+def test_upgrade_if_needed_runs_alembic_only_when_behind(tmp_path: Path) -> None:
+    engine = create_database_engine(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    try:
+        assert current_revisions(engine) == set()
+        assert upgrade_if_needed(engine) is True
+        assert current_revisions(engine) == {HEAD_REVISION}
+        assert upgrade_if_needed(engine) is False
+    finally:
+        engine.dispose()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from correspondent.bootstrap import Installation
-from correspondent.services import configuration, directory
+from correspondent.services.admin import settings as configuration
+from correspondent.services.directory import entries as directory
 from correspondent.storage.tables import email_addresses, records
 from tests.builders import add_record, add_user, address, make_message
 from tests.integration.test_tracking import track

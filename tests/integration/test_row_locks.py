@@ -12,8 +12,10 @@ import time
 from datetime import UTC, datetime
 
 from correspondent.bootstrap import Installation
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.activity import Tracker, TrackerSource
-from correspondent.services import activity_changes, views
+from correspondent.services.activities import operations
+from correspondent.services.activities import untrack as untracking
 from tests.builders import add_user, address, make_message
 from tests.integration.test_tracking import track
 
@@ -36,10 +38,15 @@ def test_untrack_with_delete_waits_for_a_tracker_being_added(installation: Insta
     thread = threading.Thread(target=add_second_tracker)
     thread.start()
     assert holding.wait(10)
-    deleted = activity_changes.untrack(
-        installation.uow, installation.blobs, activity_id, first.email, delete_activity=True
+    deleted = untracking.untrack(
+        installation.uow,
+        installation.blobs,
+        OPERATOR,
+        activity_id,
+        first.email,
+        delete_activity=True,
     )
     thread.join(10)
     assert not deleted  # it waited, then saw the second user's tracker
-    shown = views.show_activity(installation.uow, activity_id)
+    shown = operations.get_activity(installation.uow, OPERATOR, activity_id)
     assert [t["user"] for t in shown["trackers"]] == [second.email]

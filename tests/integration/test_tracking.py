@@ -7,17 +7,22 @@ from typing import Any
 import pytest
 
 from correspondent.bootstrap import Installation
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.activity import TrackerSource
 from correspondent.domain.errors import InvalidInput, NotFound
 from correspondent.domain.records import RecordRef
-from correspondent.services import activity_changes, configuration, tracking, views
-from correspondent.services.tracking import MessageQuarantined, MessageTracker, TrackRequest
+from correspondent.services.activities import attachments, operations, views
+from correspondent.services.activities import regarding as relinking
+from correspondent.services.activities import track as tracking
+from correspondent.services.activities import untrack as untracking
+from correspondent.services.activities.track import MessageQuarantined, MessageTracker, TrackRequest
+from correspondent.services.admin import settings as configuration
 from tests.builders import add_record, add_user, address, make_message
 
 
 def track(inst: Installation, raw: bytes, user: str, **kwargs: Any) -> dict[str, Any]:
     result = MessageTracker(inst.uow, inst.blobs).track(TrackRequest(raw, user, **kwargs))
-    view = views.show_activity(inst.uow, result.activity_id)
+    view = operations.get_activity(inst.uow, OPERATOR, result.activity_id)
     view["created"] = result.created
     return view
 
@@ -111,14 +116,14 @@ def test_regarding_is_set_on_track_and_can_be_changed_later(installation: Instal
         regarding=RecordRef("account", account),
     )
     assert view["regarding"] == {"type": "account", "id": account, "name": "Acme"}
-    activity_changes.set_regarding(
-        installation.uow, view["id"], RecordRef("case", case), user.email
+    relinking.set_regarding(
+        installation.uow, OPERATOR, view["id"], RecordRef("case", case), user.email
     )
-    changed = views.show_activity(installation.uow, view["id"])
+    changed = operations.get_activity(installation.uow, OPERATOR, view["id"])
     assert changed["regarding"]["type"] == "case"
     with pytest.raises(NotFound):
-        activity_changes.set_regarding(
-            installation.uow, view["id"], RecordRef("case", 999_999), user.email
+        relinking.set_regarding(
+            installation.uow, OPERATOR, view["id"], RecordRef("case", 999_999), user.email
         )
 
 
@@ -134,17 +139,27 @@ def test_untrack_keeps_or_deletes_the_activity(installation: Installation) -> No
     raw = make_message(sender=address(), attachments=[("a.pdf", "application/pdf", b"%PDF-1.4")])
     view = track(installation, raw, first.email)
     track(installation, raw, second.email)
-    assert not activity_changes.untrack(
-        installation.uow, installation.blobs, view["id"], first.email, delete_activity=True
+    assert not untracking.untrack(
+        installation.uow,
+        installation.blobs,
+        OPERATOR,
+        view["id"],
+        first.email,
+        delete_activity=True,
     )  # second still tracks it
-    assert views.show_activity(installation.uow, view["id"])["id"] == view["id"]
+    assert operations.get_activity(installation.uow, OPERATOR, view["id"])["id"] == view["id"]
     with pytest.raises(InvalidInput):
-        activity_changes.untrack(installation.uow, installation.blobs, view["id"], first.email)
-    assert activity_changes.untrack(
-        installation.uow, installation.blobs, view["id"], second.email, delete_activity=True
+        untracking.untrack(installation.uow, installation.blobs, OPERATOR, view["id"], first.email)
+    assert untracking.untrack(
+        installation.uow,
+        installation.blobs,
+        OPERATOR,
+        view["id"],
+        second.email,
+        delete_activity=True,
     )
     with pytest.raises(NotFound):
-        views.show_activity(installation.uow, view["id"])
+        operations.get_activity(installation.uow, OPERATOR, view["id"])
     assert installation.blobs.all_digests() == []
 
 
@@ -170,7 +185,10 @@ def test_export_returns_the_original_bytes(installation: Installation) -> None:
     user = add_user(installation)
     raw = make_message(sender=address(), subject="Überraschung ✓")
     view = track(installation, raw, user.email)
-    assert installation.blobs.get(views.export_raw(installation.uow, view["id"])) == raw
+    assert (
+        attachments.raw_message(installation.uow, installation.blobs, OPERATOR, view["id"]).data
+        == raw
+    )
 
 
 def test_undecodable_text_is_replaced_visibly_and_noted(installation: Installation) -> None:
@@ -222,10 +240,10 @@ def test_a_batch_sees_what_it_added_itself(installation: Installation) -> None:
         ]
     )
     assert isinstance(first, tracking.TrackResult) and isinstance(second, tracking.TrackResult)
-    view = views.show_activity(installation.uow, second.activity_id)
+    view = operations.get_activity(installation.uow, OPERATOR, second.activity_id)
     assert view["correlation"] == {"method": "in_reply_to", "parent_id": first.activity_id}
     assert view["regarding"]["id"] == account
-    sender = views.show_activity(installation.uow, first.activity_id)["parties"][0]
+    sender = operations.get_activity(installation.uow, OPERATOR, first.activity_id)["parties"][0]
     recipient = next(p for p in view["parties"] if p["role"] == "to")
     assert sender["resolution"] == "auto_created"
     assert recipient["record"] == sender["record"]  # created once, found by the second message
@@ -262,7 +280,7 @@ def test_oversized_identifiers_and_addresses_are_stored_safely(installation: Ins
         TrackRequest(raw, user.email)
     )
     assert again.activity_id == outcomes[0].activity_id and not again.created  # type: ignore[union-attr]
-    view = views.show_activity(installation.uow, again.activity_id)
+    view = operations.get_activity(installation.uow, OPERATOR, again.activity_id)
     assert long_address not in {p["address"] for p in view["parties"]}
 
 
@@ -284,5 +302,5 @@ def test_a_reply_later_in_a_batch_inherits_a_regarding_set_earlier_in_it(
         ]
     )
     assert isinstance(outcomes[1], tracking.TrackResult)
-    view = views.show_activity(installation.uow, outcomes[1].activity_id)
+    view = operations.get_activity(installation.uow, OPERATOR, outcomes[1].activity_id)
     assert view["regarding"]["id"] == account

@@ -14,11 +14,12 @@ from correspondent.domain.activity import Tracker
 from correspondent.domain.mailbox import BackoffPolicy, TlsChoice
 from correspondent.domain.records import RecordRef
 from correspondent.domain.users import User
-from correspondent.services import directory, tracked_folders
-from correspondent.services.mailbox_connect import MailboxConnector
-from correspondent.services.mailboxes import MailboxInput, add_mailbox, run_mailbox_test
-from correspondent.services.secrets import SecretBox
-from correspondent.services.tracking import MessageTracker
+from correspondent.services.activities.track import MessageTracker
+from correspondent.services.directory import entries as directory
+from correspondent.services.mailboxes import folders as tracked_folders
+from correspondent.services.mailboxes.connect import MailboxConnector
+from correspondent.services.mailboxes.secrets import SecretBox
+from correspondent.services.mailboxes.setup import MailboxInput, add_mailbox, run_mailbox_test
 from correspondent.sync.runner import RunnerConfig, SyncRunner
 from tests.builders import make_message, unique
 

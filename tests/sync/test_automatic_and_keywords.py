@@ -8,8 +8,8 @@ import pytest
 
 from correspondent.domain.activity import TrackerSource
 from correspondent.domain.mailbox_rules import SKIP_BEFORE_PROCESS_FROM, SKIP_NOT_A_REPLY
-from correspondent.services.mailboxes import mailbox_status
-from correspondent.services.tracking import MessageTracker, TrackRequest
+from correspondent.services.activities.track import MessageTracker, TrackRequest
+from correspondent.services.mailboxes.setup import mailbox_status
 from tests.sync.harness import SyncEnv
 
 pytestmark = pytest.mark.dovecot

@@ -11,11 +11,11 @@ from correspondent.bootstrap import Installation
 from correspondent.domain.mailbox import Mailbox, MailboxStatus, TlsChoice
 from correspondent.mail.imap import ImapSession
 from correspondent.mail.imap_errors import ImapConnectionError
-from correspondent.services import directory
-from correspondent.services.mailbox_connect import MailboxConnector
-from correspondent.services.mailboxes import MailboxInput, add_mailbox
-from correspondent.services.secrets import SecretBox
-from correspondent.services.tracking import MessageTracker
+from correspondent.services.activities.track import MessageTracker
+from correspondent.services.directory import entries as directory
+from correspondent.services.mailboxes.connect import MailboxConnector
+from correspondent.services.mailboxes.secrets import SecretBox
+from correspondent.services.mailboxes.setup import MailboxInput, add_mailbox
 from correspondent.sync.runner import SyncRunner
 from tests.builders import address
 from tests.sync.harness import fast_config

@@ -9,8 +9,8 @@ import pytest
 
 from correspondent.domain.message_retry import MessageRetryPolicy
 from correspondent.mail.limits import ParseLimits
-from correspondent.services.mailboxes import mailbox_status
-from correspondent.services.tracking import MessageTracker
+from correspondent.services.activities.track import MessageTracker
+from correspondent.services.mailboxes.setup import mailbox_status
 from correspondent.sync.runner import SyncRunner
 from tests.sync.harness import SyncEnv, fast_config
 

@@ -16,15 +16,15 @@ from correspondent.config import Settings
 from correspondent.domain.errors import InvalidInput
 from correspondent.domain.mailbox import TlsChoice
 from correspondent.mail.imap_errors import ImapAuthenticationError
-from correspondent.services import directory
-from correspondent.services.mailbox_connect import MailboxConnector
-from correspondent.services.mailboxes import (
+from correspondent.services.directory import entries as directory
+from correspondent.services.mailboxes.connect import MailboxConnector
+from correspondent.services.mailboxes.secrets import SecretBox
+from correspondent.services.mailboxes.setup import (
     MailboxInput,
     add_mailbox,
     mailbox_status,
     run_mailbox_test,
 )
-from correspondent.services.secrets import SecretBox
 from correspondent.storage.mailbox_tables import mailboxes
 from tests.support.dovecot import DovecotServer
 

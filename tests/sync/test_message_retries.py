@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from correspondent.domain.message_retry import MessageRetryPolicy
-from correspondent.services.mailboxes import mailbox_status, run_mailbox_test
+from correspondent.services.mailboxes.setup import mailbox_status, run_mailbox_test
 from correspondent.storage.tables import users
 from tests.sync.harness import SyncEnv
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from correspondent.bootstrap import Installation
-from correspondent.services.mailboxes import mailbox_status
-from correspondent.services.tracking import MessageTracker
+from correspondent.services.activities.track import MessageTracker
+from correspondent.services.mailboxes.setup import mailbox_status
 from correspondent.sync.runner import SyncRunner
 from tests.builders import unique
 from tests.support.dovecot import DovecotServer

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.activity import TrackerSource
-from correspondent.services import tracked_folders
-from correspondent.services.activity_changes import set_regarding
-from correspondent.services.mailboxes import mailbox_status
+from correspondent.services.activities.regarding import set_regarding
+from correspondent.services.mailboxes import folders as tracked_folders
+from correspondent.services.mailboxes.setup import mailbox_status
 from tests.builders import unique
 from tests.sync.harness import SyncEnv
 
@@ -66,7 +67,7 @@ def test_regarding_of_a_linked_folder(env: SyncEnv) -> None:
     env.sync()
     kept_activity = env.activity(kept)
     assert kept_activity is not None and env.regarding(kept_activity) is None
-    set_regarding(env.installation.uow, kept_activity, other, env.user.email)
+    set_regarding(env.installation.uow, OPERATOR, kept_activity, other, env.user.email)
 
     # Move a message into a folder with a regarding record: it is re-linked.
     env.move(kept, plain, linked)
@@ -74,7 +75,7 @@ def test_regarding_of_a_linked_folder(env: SyncEnv) -> None:
     assert env.regarding(kept_activity) == acme
 
     # Change the regarding by hand inside the linked folder: the folder's record wins.
-    set_regarding(env.installation.uow, kept_activity, other, env.user.email)
+    set_regarding(env.installation.uow, OPERATOR, kept_activity, other, env.user.email)
     env.sync()
     assert env.regarding(kept_activity) == acme
 

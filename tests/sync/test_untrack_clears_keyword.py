@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from correspondent.services.activity_changes import untrack
-from correspondent.services.tracking import MessageTracker, TrackRequest
+from correspondent.domain.access import OPERATOR
+from correspondent.services.activities.track import MessageTracker, TrackRequest
+from correspondent.services.activities.untrack import untrack
 from tests.sync.harness import SyncEnv
 
 pytestmark = pytest.mark.dovecot
@@ -38,11 +39,10 @@ def test_untracking_in_the_crm_clears_tracked_keyword_and_survives_a_resync(
     # One untracked from the CLI/API (activity kept), the other deleted with its activity.
     kept = env.activity(message_id)
     assert kept is not None
-    untrack(env.installation.uow, env.installation.blobs, kept, env.user.email)
+    untrack(env.installation.uow, env.installation.blobs, OPERATOR, kept, env.user.email)
     deleted = env.activity(by_keyword)
     assert deleted is not None
-    untrack(
-        env.installation.uow, env.installation.blobs, deleted, env.user.email,
+    untrack(env.installation.uow, env.installation.blobs, OPERATOR, deleted, env.user.email,
         delete_activity=True,
     )  # fmt: skip
     env.sync()

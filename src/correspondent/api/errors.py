@@ -31,9 +31,9 @@ from correspondent.mail.imap_errors import (
     ImapFolderNotFound,
     ImapInsecureTransport,
 )
+from correspondent.services.activities.track import MessageQuarantined
 from correspondent.services.auth import AuthenticationFailed, LoginThrottled
-from correspondent.services.secrets import SecretUnreadable
-from correspondent.services.tracking import MessageQuarantined
+from correspondent.services.mailboxes.secrets import SecretUnreadable
 
 log = logging.getLogger(__name__)
 

@@ -11,15 +11,15 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 
-from correspondent.bootstrap import Installation, build
-from correspondent.config import Settings
 from correspondent.domain.errors import Conflict, CorrespondentError, NotFound
-from correspondent.services.tracking import MessageQuarantined
+
+if TYPE_CHECKING:
+    from correspondent.bootstrap import Installation
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -41,6 +41,10 @@ class CliState:
         self.overrides = overrides
 
     def installation(self) -> Installation:
+        # Imported here: settings, SQLAlchemy and the storage are the bulk of a command's start.
+        from correspondent.bootstrap import build
+        from correspondent.config import Settings
+
         if self._installation is None:
             settings = Settings(**{k: v for k, v in self.overrides.items() if v is not None})
             self._installation = build(settings)
@@ -55,6 +59,8 @@ def print_json(value: Any) -> None:
 
 
 def exit_code_for(error: CorrespondentError) -> int:
+    from correspondent.services.activities.track import MessageQuarantined
+
     if isinstance(error, NotFound):
         return 3
     if isinstance(error, Conflict):

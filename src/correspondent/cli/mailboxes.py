@@ -17,11 +17,12 @@ from correspondent.cli.context import STATE, handle_errors, out_console, print_j
 from correspondent.domain.errors import InvalidInput
 from correspondent.domain.mailbox import AuthKind, BackoffPolicy, TlsChoice
 from correspondent.domain.records import RecordRef
-from correspondent.services import mailboxes, tracked_folders
+from correspondent.services.activities.track import MessageTracker
 from correspondent.services.blob_collection import housekeep_blobs
-from correspondent.services.mailbox_connect import MailboxConnector
-from correspondent.services.secrets import SecretBox
-from correspondent.services.tracking import MessageTracker
+from correspondent.services.mailboxes import folders as tracked_folders
+from correspondent.services.mailboxes import setup as mailboxes
+from correspondent.services.mailboxes.connect import MailboxConnector
+from correspondent.services.mailboxes.secrets import SecretBox
 from correspondent.sync.runner import RunnerConfig, SyncRunner
 
 mailbox_app = typer.Typer(no_args_is_help=True, help="IMAP mailboxes synced by the server.")

@@ -1,27 +1,113 @@
-"""Entry point of the ``correspondent`` command: global options and command groups."""
+"""Entry point of the ``correspondent`` command: global options and lazily loaded command groups.
+
+Starting Python and importing SQLAlchemy, Alembic, pydantic and FastAPI costs far more than most
+commands do, so this module imports none of them: ``--help`` lists the commands from
+``COMMANDS`` alone, and running one imports only the module that defines it
+(``tests/e2e/test_cli_startup.py`` keeps both honest).
+"""
 
 from __future__ import annotations
 
+import functools
+import importlib
+import inspect
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer import _click as click  # Typer's own copy of Click, which its classes use
+from typer.core import TyperCommand, TyperGroup
 
-from correspondent.cli import auth, mailboxes, records, settings, tracking
-from correspondent.cli.context import STATE, handle_errors, out_console
-from correspondent.services.blob_collection import housekeep_blobs
-from correspondent.storage.migrate import upgrade_to_head
+from correspondent.cli.context import STATE
+
+
+@dataclass(frozen=True)
+class LazyCommand:
+    module: str
+    """Defines ``register(app)``, which adds this command (and maybe others) to ``app``."""
+    help: str
+    """The first paragraph of the command's own help, shown by ``correspondent --help``."""
+
+
+COMMANDS: dict[str, LazyCommand] = {
+    "serve": LazyCommand(
+        "correspondent.cli.server",
+        "Run the HTTP server (seeding a demo organisation on first start) and the mailbox sync.",
+    ),
+    "db": LazyCommand("correspondent.cli.database", "Database schema."),
+    "user": LazyCommand("correspondent.cli.records", "CRM users."),
+    "record": LazyCommand("correspondent.cli.records", "CRM records."),
+    "track": LazyCommand("correspondent.cli.tracking", "Track one or more .eml files for a user."),
+    "import": LazyCommand(
+        "correspondent.cli.tracking",
+        "Track every message of an mbox file or a Maildir folder (source: import).",
+    ),
+    "set-regarding": LazyCommand(
+        "correspondent.cli.tracking", "Link an activity to a regarding record."
+    ),
+    "untrack": LazyCommand(
+        "correspondent.cli.tracking",
+        "Stop tracking an activity; optionally delete it when nobody tracks it any more.",
+    ),
+    "activity": LazyCommand("correspondent.cli.tracking", "Email activities."),
+    "attachment": LazyCommand("correspondent.cli.tracking", "Attachments of activities."),
+    "quarantine": LazyCommand("correspondent.cli.tracking", "Messages that could not be tracked."),
+    "settings": LazyCommand("correspondent.cli.settings", "Organisation settings."),
+    "options": LazyCommand("correspondent.cli.settings", "A user's personal options."),
+    "token": LazyCommand("correspondent.cli.auth", "Personal API tokens."),
+    "mailbox": LazyCommand("correspondent.cli.mailboxes", "IMAP mailboxes synced by the server."),
+    "worker": LazyCommand(
+        "correspondent.cli.mailboxes",
+        "Sync every enabled mailbox until SIGTERM (or Ctrl-C).",
+    ),
+}
+
+
+@functools.cache
+def commands_of(module: str) -> dict[str, click.Command]:
+    """The Click commands that ``module.register`` adds, built once per process."""
+    holder = typer.Typer()
+    importlib.import_module(module).register(holder)
+    return dict(typer.main.get_group(holder).commands)
+
+
+def first_paragraph(command: click.Command) -> str:
+    text = inspect.cleandoc(command.short_help or command.help or "")
+    return text.partition("\f")[0].split("\n\n")[0].replace("\n", " ").strip()
+
+
+class LazyGroup(TyperGroup):
+    """A group whose commands are imported when one is run, not when the help lists them."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        # Stand-ins carry the name and short help for listings and "did you mean" suggestions.
+        self.commands = {
+            name: TyperCommand(name, help=entry.help) for name, entry in COMMANDS.items()
+        }
+        self._listing = False
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None or self._listing:
+            return self.commands.get(cmd_name)
+        return commands_of(entry.module)[cmd_name]
+
 
 app = typer.Typer(
-    no_args_is_help=True, add_completion=False, help="Correspondent: track email into your CRM."
+    cls=LazyGroup,
+    no_args_is_help=True,
+    add_completion=False,
+    help="Correspondent: track email into your CRM.",
 )
-db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
-app.add_typer(db_app, name="db")
-records.register(app)
-tracking.register(app)
-settings.register(app)
-auth.register(app)
-mailboxes.register(app)
 
 
 @app.callback()
@@ -38,81 +124,6 @@ def main(
     ] = None,
 ) -> None:
     STATE.reset(data_dir=data_dir, database_url=database_url)
-
-
-@db_app.command("upgrade")
-@handle_errors
-def db_upgrade() -> None:
-    """Apply all database migrations (also done automatically on start)."""
-    installation = STATE.installation()
-    upgrade_to_head(installation.engine)
-    out_console.print("Database schema is up to date.")
-
-
-@db_app.command("sweep-blobs")
-@handle_errors
-def db_sweep_blobs(
-    older_than_minutes: Annotated[
-        int, typer.Option(min=1, help="Only files at least this old (default one hour).")
-    ] = 60,
-) -> None:
-    """Delete blobs nothing uses any more, and files no row refers to (rolled-back writes)."""
-    installation = STATE.installation()
-    unused, orphaned = housekeep_blobs(
-        installation.uow, installation.blobs, older_than_minutes * 60
-    )
-    out_console.print(f"Deleted {unused} unused and {orphaned} orphaned blob file(s).")
-
-
-@app.command()
-@handle_errors
-def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    demo: Annotated[bool, typer.Option(help="Seed demo data into an empty database.")] = True,
-    sync: Annotated[
-        bool, typer.Option(help="Also run the mailbox sync in this process (see 'worker').")
-    ] = True,
-    workers: Annotated[
-        int, typer.Option(min=1, help="API processes; the sync still runs once, in this one.")
-    ] = 1,
-) -> None:
-    """Run the HTTP server (seeding a demo organisation on first start) and the mailbox sync.
-
-    With ``--workers N`` the API runs in N child processes (``api.server``, which keeps
-    TCP_NODELAY on their connections) and the sync runs once, in a thread of this parent
-    process: a sync per worker would only fight over the same leases.
-    """
-    import uvicorn
-
-    from correspondent.api.app import create_app, freeze_long_lived_objects
-    from correspondent.demo.seed import seed_demo_if_empty
-
-    installation = STATE.installation()
-    if demo:
-        summary = seed_demo_if_empty(installation)
-        if summary:
-            out_console.print(summary)
-    out_console.print(
-        f"Correspondent is running: open http://{host}:{port}/api/v1/docs "
-        f"(health: http://{host}:{port}/health). Data in "
-        f"{installation.settings.data_dir.resolve()}."
-    )
-    runner = mailboxes.start_background_sync(installation) if sync else None
-    try:
-        if workers == 1:
-            api = create_app(installation)
-            freeze_long_lived_objects()
-            uvicorn.run(api, host=host, port=port, log_level="info")
-        else:
-            from correspondent.api import asgi, server
-
-            asgi.export_settings(installation.settings)
-            server.serve("correspondent.api.asgi:app", host=host, port=port, workers=workers,
-                         factory=True, log_level="info")  # fmt: skip
-    finally:
-        if runner is not None:
-            mailboxes.stop_background_sync(runner)
 
 
 if __name__ == "__main__":

@@ -13,11 +13,12 @@ from correspondent.cli.auth import read_password_from_stdin
 from correspondent.cli.context import STATE, handle_errors, out_console, print_json
 from correspondent.domain.errors import InvalidInput
 from correspondent.domain.records import RecordRef, record_kind
-from correspondent.services import directory
+from correspondent.services.admin.views import user_view
 from correspondent.services.auth import hash_password
-from correspondent.services.directory import RecordInput
-from correspondent.services.record_import import import_records
-from correspondent.services.views import record_view, user_view
+from correspondent.services.directory import entries as directory
+from correspondent.services.directory.entries import RecordInput
+from correspondent.services.records.imports import import_records
+from correspondent.services.records.views import record_view
 
 user_app = typer.Typer(no_args_is_help=True, help="CRM users.")
 record_app = typer.Typer(no_args_is_help=True, help="CRM records.")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from correspondent.cli.context import STATE, handle_errors, out_console, print_json
-from correspondent.services import configuration
+from correspondent.services.admin import settings as configuration
 
 settings_app = typer.Typer(no_args_is_help=True, help="Organisation settings.")
 options_app = typer.Typer(no_args_is_help=True, help="A user's personal options.")

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.progress import Progress
 
 from correspondent.cli.context import (
     STATE,
@@ -17,13 +16,19 @@ from correspondent.cli.context import (
     out_console,
     print_json,
 )
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.activity import TrackerSource
 from correspondent.domain.errors import CorrespondentError
 from correspondent.domain.records import RecordRef
-from correspondent.services import activity_changes, tracking, views
-from correspondent.services.mail_import import MailboxFormat, count_messages, iter_mailbox
-from correspondent.services.quarantining import list_quarantine
-from correspondent.services.tracking import MessageTracker, TrackRequest, TrackResult
+from correspondent.services.activities import attachments, operations, views
+from correspondent.services.activities import regarding as relinking
+from correspondent.services.activities import untrack as untracking
+from correspondent.services.activities.mail_import import (
+    MailboxFormat,
+    count_messages,
+    iter_mailbox,
+)
+from correspondent.services.activities.quarantine import list_quarantine
 
 activity_app = typer.Typer(no_args_is_help=True, help="Email activities.")
 attachment_app = typer.Typer(no_args_is_help=True, help="Attachments of activities.")
@@ -79,6 +84,9 @@ def track(
     json_output: Json = False,
 ) -> None:
     """Track one or more .eml files for a user."""
+    # Imported here, not at the top: the parser and the pipeline slow down every other command.
+    from correspondent.services.activities.track import MessageTracker, TrackRequest
+
     installation = STATE.installation()
     ref = RecordRef.parse(regarding) if regarding else None
     tracker = MessageTracker(installation.uow, installation.blobs)
@@ -94,7 +102,7 @@ def track(
             err_console.print(f"[red]Error[/red] ({path}): {error}", highlight=False)
             results.append({"file": str(path), "error": str(error)})
             continue
-        view = views.show_activity(installation.uow, result.activity_id)
+        view = operations.get_activity(installation.uow, OPERATOR, result.activity_id)
         view.pop("text_body"), view.pop("html_body")
         results.append({"file": str(path), "created": result.created, "activity": view})
         if not json_output:
@@ -114,6 +122,15 @@ def import_mail(
     json_output: Json = False,
 ) -> None:
     """Track every message of an mbox file or a Maildir folder (source: import)."""
+    from rich.progress import Progress
+
+    from correspondent.services.activities.track import (
+        MessageQuarantined,
+        MessageTracker,
+        TrackRequest,
+        TrackResult,
+    )
+
     installation = STATE.installation()
     ref = RecordRef.parse(regarding) if regarding else None
     tracker = MessageTracker(installation.uow, installation.blobs)
@@ -130,7 +147,7 @@ def import_mail(
                 summary["messages"] += 1
                 if isinstance(outcome, TrackResult):
                     summary["created" if outcome.created else "existing"] += 1
-                elif isinstance(outcome, tracking.MessageQuarantined):
+                elif isinstance(outcome, MessageQuarantined):
                     summary["quarantined"] += 1
                     errors.append(f"{request.origin}: {outcome}")
                 else:
@@ -157,7 +174,7 @@ def import_mail(
 @handle_errors
 def activity_show(activity_id: int, json_output: Json = False) -> None:
     """Show one activity with its parties, attachments and trackers."""
-    view = views.show_activity(STATE.installation().uow, activity_id)
+    view = operations.get_activity(STATE.installation().uow, OPERATOR, activity_id)
     if json_output:
         print_json(view)
         return
@@ -203,8 +220,9 @@ def activity_export(
 ) -> None:
     """Write the original message, byte for byte."""
     installation = STATE.installation()
-    digest = views.export_raw(installation.uow, activity_id)
-    out.write_bytes(installation.blobs.get(digest))
+    out.write_bytes(
+        attachments.raw_message(installation.uow, installation.blobs, OPERATOR, activity_id).data
+    )
     out_console.print(f"Wrote {out}")
 
 
@@ -213,8 +231,8 @@ def set_regarding(
     activity_id: int, regarding: Annotated[str, typer.Argument(metavar="TYPE:ID")], user: UserOpt
 ) -> None:
     """Link an activity to a regarding record."""
-    activity_changes.set_regarding(
-        STATE.installation().uow, activity_id, RecordRef.parse(regarding), user
+    relinking.set_regarding(
+        STATE.installation().uow, OPERATOR, activity_id, RecordRef.parse(regarding), user
     )
     out_console.print(f"Activity {activity_id} is now regarding {regarding}.")
 
@@ -227,8 +245,13 @@ def untrack(
 ) -> None:
     """Stop tracking an activity; optionally delete it when nobody tracks it any more."""
     installation = STATE.installation()
-    deleted = activity_changes.untrack(
-        installation.uow, installation.blobs, activity_id, user, delete_activity=delete_activity
+    deleted = untracking.untrack(
+        installation.uow,
+        installation.blobs,
+        OPERATOR,
+        activity_id,
+        user,
+        delete_activity=delete_activity,
     )
     kept = "deleted" if deleted else "kept"
     out_console.print(f"{user} no longer tracks activity {activity_id}; the activity is {kept}.")
@@ -239,8 +262,8 @@ def untrack(
 def attachment_remove(activity_id: int, attachment_id: int, user: UserOpt) -> None:
     """Remove an attachment from an activity (stop sharing it)."""
     installation = STATE.installation()
-    activity_changes.remove_attachment(
-        installation.uow, installation.blobs, activity_id, attachment_id, user
+    attachments.remove_attachment(
+        installation.uow, installation.blobs, OPERATOR, activity_id, attachment_id, user
     )
     out_console.print(f"Removed attachment {attachment_id} from activity {activity_id}.")
 

@@ -12,9 +12,10 @@ from correspondent.bootstrap import Installation
 from correspondent.demo.sample_mail import generate_messages
 from correspondent.domain.activity import TrackerSource
 from correspondent.domain.records import RecordRef
-from correspondent.services import auth, directory
-from correspondent.services.directory import RecordInput
-from correspondent.services.tracking import MessageQuarantined, MessageTracker, TrackRequest
+from correspondent.services import auth
+from correspondent.services.activities.track import MessageQuarantined, MessageTracker, TrackRequest
+from correspondent.services.directory import entries as directory
+from correspondent.services.directory.entries import RecordInput
 
 DOMAIN = "ourco.example"
 USERS = (
@@ -42,6 +43,16 @@ def _address(first: str, last: str, domain: str) -> str:
     else:
         local = f"{first}.{last}".lower().replace("é", "e").replace("ø", "o")
     return f"{local}@{domain}"
+
+
+DEMO_ADMIN = USERS[0][0]
+
+
+def demo_admin_if_present(inst: Installation) -> str | None:
+    """The demo administrator's address, when this installation has that user."""
+    if any(user.email == DEMO_ADMIN for user in directory.list_users(inst.uow)):
+        return DEMO_ADMIN
+    return None
 
 
 def seed_demo_if_empty(inst: Installation) -> str | None:
@@ -118,10 +129,10 @@ def seed_demo_if_empty(inst: Installation) -> str | None:
             tracked += 1
         except MessageQuarantined:
             continue
-    admin_token = auth.create_token(inst.uow, USERS[0][0], "demo").token
+    admin_token = auth.create_token(inst.uow, DEMO_ADMIN, "demo").token
     return (
         f"Seeded the demo organisation: {len(USERS)} users, {len(CUSTOMERS)} accounts, "
-        f"{tracked} tracked emails. Try: correspondent activity list\n"
-        f"API token for {USERS[0][0]} (shown only now; 'Authorize' on the docs page): "
+        f"{tracked} tracked emails.\n"
+        f"API token for {DEMO_ADMIN} (shown only now; 'Authorize' on the docs page): "
         f"{admin_token}"
     )

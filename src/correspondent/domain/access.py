@@ -232,3 +232,14 @@ BUILTIN_ROLES: dict[str, Role] = {
         ),
     )
 }
+
+OPERATOR_USER_ID = 0
+"""No user has this id: the operator acts on the installation, not as one of its users."""
+
+OPERATOR = Actor(
+    OPERATOR_USER_ID,
+    business_unit_id=0,
+    privileges=_grants(SECURED_TYPES, _ALL_OPS, Depth.ORGANISATION),
+    roles=frozenset({ADMINISTRATOR}),
+)
+"""The installation's operator (the CLI): may do everything, on every record and mailbox."""

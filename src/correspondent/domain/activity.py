@@ -161,3 +161,17 @@ def decide_direction(from_addresses: list[str], user_email: str) -> Direction:
 def content_digest(data: bytes) -> str:
     """The content address of raw bytes (messages and attachment files)."""
     return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class ActivitySummary:
+    """The columns a list or timeline entry shows."""
+
+    id: int
+    subject: str
+    direction: str
+    sent_at: datetime | None
+    status: str
+    owner_id: int
+    regarding: RecordRef | None
+    raw_size: int

@@ -176,7 +176,9 @@ class SettingValues:
         self._stored = stored
 
     def __getitem__(self, key: str) -> Any:
-        definition = lookup(self._definitions, key)
+        # Keys come from the definitions themselves, never from input (that goes through
+        # ``lookup``): an unknown key here is a bug, so KeyError, not InvalidInput.
+        definition = self._definitions[key]
         if key in self._stored:
             return definition.parse(self._stored[key])
         return definition.default
@@ -198,3 +200,50 @@ def parse_setting(definitions: Mapping[str, SettingDefinition], key: str, text: 
     """Validate ``text`` for ``key`` and return the canonical text to store."""
     definition = lookup(definitions, key)
     return definition.format(definition.parse(text))
+
+
+@dataclass(frozen=True)
+class OrgSettings:
+    """The organisation settings as typed attributes (a mistyped name is caught by mypy).
+
+    Each attribute is the setting of the same name with ``.`` written as ``_``.
+    """
+
+    resolution_from_multiple: str
+    resolution_recipients_unresolved_on_multiple: bool
+    resolution_match_inactive: bool
+    tracking_internal_as_two_activities: bool
+    tracking_require_regarding: bool
+    tracking_require_approved_email: bool
+    correlation_enabled: bool
+    correlation_tracking_token: bool
+    correlation_token_prefix: str
+    correlation_smart_matching: bool
+    attachments_blocked_extensions: frozenset[str]
+    attachments_max_bytes: int
+
+    @classmethod
+    def from_stored(cls, stored: Mapping[str, str]) -> OrgSettings:
+        return cls(**_typed(ORG_SETTINGS, stored))
+
+
+@dataclass(frozen=True)
+class PersonalOptions:
+    """One user's personal options as typed attributes."""
+
+    auto_create: str
+    track_replies: bool
+    incoming_tracking: str
+    address_book: str
+    track_keyword: str
+
+    @classmethod
+    def from_stored(cls, stored: Mapping[str, str]) -> PersonalOptions:
+        return cls(**_typed(PERSONAL_OPTIONS, stored))
+
+
+def _typed(
+    definitions: Mapping[str, SettingDefinition], stored: Mapping[str, str]
+) -> dict[str, Any]:
+    values = SettingValues(definitions, stored)
+    return {key.replace(".", "_"): values[key] for key in definitions}

@@ -22,11 +22,11 @@ from correspondent.domain.access import Actor
 from correspondent.domain.errors import CorrespondentError, InvalidInput, NotFound
 from correspondent.domain.users import User
 from correspondent.services.access import actor_of
-from correspondent.services.directory import require_user
+from correspondent.services.directory.entries import require_user
 from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
 
 if TYPE_CHECKING:
-    from correspondent.storage.auth_repository import Credential, TokenRow
+    from correspondent.domain.credentials import Credential, TokenRow
 
 TOKEN_PREFIX = "cor_"
 SESSION_LIFETIME = timedelta(hours=12)

@@ -39,6 +39,11 @@ def _cut(text: str | None, length: int) -> str | None:
 _INSERT_ACTIVITY = sa.insert(activities).returning(activities.c.id)
 
 
+UNIQUE_VIOLATION = "23505"
+IDENTITY_KEY_CONSTRAINT = "uq_activities_identity_key"
+"""Named by ``tables.metadata``'s naming convention and migration 0001."""
+
+
 class ActivityRepository:
     """Activities and their children.
 
@@ -125,7 +130,7 @@ class ActivityRepository:
             new_id: int = self.conn.execute(_INSERT_ACTIVITY, values).scalar_one()
         except IntegrityError as error:
             # The transaction is unusable now (PostgreSQL); the caller starts a new one.
-            if "identity_key" in str(error.orig):
+            if self._is_identity_clash(error, activity.identity_key):
                 raise DuplicateActivity(activity.identity_key) from error
             raise
         activity.id = new_id
@@ -173,6 +178,24 @@ class ActivityRepository:
         if not self.defer_children:
             self.flush()
         return new_id
+
+    def _is_identity_clash(self, error: IntegrityError, key: str) -> bool:
+        """Whether ``error`` is the identity key's unique constraint refusing ``key``.
+
+        PostgreSQL names the constraint (unique violation, SQLSTATE 23505). SQLite names only
+        the kind of failure (SQLITE_CONSTRAINT_UNIQUE); its statement failed alone, so the
+        transaction can still ask whether an activity holds the key now.
+        """
+        orig = error.orig
+        diag = getattr(orig, "diag", None)
+        if diag is not None:
+            return (
+                getattr(orig, "sqlstate", None) == UNIQUE_VIOLATION
+                and diag.constraint_name == IDENTITY_KEY_CONSTRAINT
+            )
+        if getattr(orig, "sqlite_errorname", None) == "SQLITE_CONSTRAINT_UNIQUE":
+            return self.id_for_identity(key) is not None
+        return False
 
     def add_tracker(self, activity_id: int, tracker: Tracker) -> bool:
         """Add a tracker unless the same user already tracks it from the same source."""

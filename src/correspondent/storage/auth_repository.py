@@ -7,7 +7,6 @@ query: they run on every API request, where each round trip to the database show
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -17,34 +16,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from correspondent.domain.access import Role, parse_privileges
-from correspondent.domain.users import User
+from correspondent.domain.credentials import Credential, TokenRow
 from correspondent.storage.access_tables import api_tokens, login_failures, roles, web_sessions
 from correspondent.storage.directory import user_from_row
 from correspondent.storage.tables import users
-
-
-@dataclass(frozen=True)
-class TokenRow:
-    id: int
-    user_id: int
-    name: str
-    prefix: str
-    created_at: datetime
-    expires_at: datetime | None
-    revoked_at: datetime | None
-    last_used_at: datetime | None
-
-
-@dataclass(frozen=True)
-class Credential:
-    """A token's or session's user, with the credential's own limits."""
-
-    user: User
-    stored_roles: dict[str, Role]
-    """Saved definitions of the user's roles (custom roles, edited built-in ones)."""
-    expires_at: datetime | None
-    revoked_at: datetime | None = None
-    csrf_token: str = ""
 
 
 class AuthRepository:

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from correspondent.domain.access import Scope
+from correspondent.domain.activity import ActivitySummary
 from correspondent.domain.records import RecordRef
 from correspondent.storage.access_repository import (
     ScopeShape,
@@ -28,18 +29,6 @@ from correspondent.storage.access_repository import (
 from correspondent.storage.tables import activities, activity_parties, email_addresses, records
 
 RECORD_SORTS = {"id": records.c.id, "name": records.c.name, "modified_at": records.c.modified_at}
-
-
-@dataclass(frozen=True)
-class ActivitySummary:
-    id: int
-    subject: str
-    direction: str
-    sent_at: datetime | None
-    status: str
-    owner_id: int
-    regarding: RecordRef | None
-    raw_size: int
 
 
 def _keyset(

@@ -8,25 +8,13 @@ the visible "gave up" entry until Test & Enable reschedules it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from correspondent.domain.folder_messages import FailedMessage
 from correspondent.storage.mailbox_tables import mailbox_failures
-
-
-@dataclass(frozen=True)
-class FailedMessage:
-    folder_id: int
-    uidvalidity: int
-    uid: int
-    source: str
-    reason: str
-    attempts: int
-    next_retry_at: datetime | None
-    """``None``: no more automatic retries (gave up)."""
 
 
 class FailureList:

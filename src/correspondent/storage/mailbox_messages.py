@@ -8,37 +8,19 @@ reaches both as ``uow.mailboxes.messages``).
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from correspondent.domain.folder_messages import MappedMessage, Outcome
 from correspondent.domain.records import RecordRef
-from correspondent.storage.mailbox_failures import FailedMessage, FailureList
+from correspondent.storage.mailbox_failures import FailureList
 from correspondent.storage.mailbox_tables import mailbox_failures, mailbox_messages
 from correspondent.storage.sql import insert_ignoring_duplicates
 from correspondent.storage.tables import activities, activity_trackers
-
-__all__ = ["FailedMessage", "MailboxMessageRepository", "MappedMessage", "Outcome"]
-
-
-class Outcome(enum.StrEnum):
-    TRACKED = "tracked"
-    QUARANTINED = "quarantined"
-    UNTRACKED = "untracked"
-
-
-@dataclass(frozen=True)
-class MappedMessage:
-    uid: int
-    activity_id: int | None
-    message_id: str | None
-    outcome: Outcome
-    keyword_written: bool
 
 
 class MailboxMessageRepository(FailureList):

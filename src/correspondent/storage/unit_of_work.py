@@ -15,15 +15,13 @@ from correspondent.domain.errors import TransientConflict
 from correspondent.storage.access_repository import AccessRepository
 from correspondent.storage.activities import ActivityRepository
 from correspondent.storage.auth_repository import AuthRepository
+from correspondent.storage.blob_references import BlobReferenceRepository
 from correspondent.storage.directory import DirectoryRepository
 from correspondent.storage.engine import READ_ONLY_OPTION
 from correspondent.storage.listing import ListingRepository
 from correspondent.storage.mailbox_repository import MailboxRepository
-from correspondent.storage.misc import (
-    BlobReferenceRepository,
-    QuarantineRepository,
-    SettingsRepository,
-)
+from correspondent.storage.quarantine_repository import QuarantineRepository
+from correspondent.storage.settings_repository import SettingsRepository
 
 _TRANSIENT_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
 

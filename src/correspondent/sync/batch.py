@@ -13,9 +13,9 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
 
 from correspondent.domain.activity import TrackerSource
+from correspondent.domain.folder_messages import FailedMessage, Outcome
 from correspondent.domain.mailbox import (
     TRACKED_KEYWORD,
     Alert,
@@ -29,58 +29,26 @@ from correspondent.domain.mailbox_rules import (
     FolderRules,
     MessageFacts,
     Skip,
-    SyncOptions,
     Track,
     decide,
     needs_reply_facts,
 )
-from correspondent.domain.message_retry import MessageRetryPolicy
 from correspondent.mail.imap import ImapSession
 from correspondent.mail.imap_responses import MessageHeaders
-from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
-from correspondent.services.tracking import (
+from correspondent.services.activities.track import (
     MessageQuarantined,
-    MessageTracker,
     TrackOutcome,
     TrackRequest,
     TrackResult,
 )
-from correspondent.storage.mailbox_messages import FailedMessage, Outcome
+from correspondent.services.ports import UnitOfWork
+from correspondent.sync.context import SyncContext
 from correspondent.sync.facts import HeaderSummary, gather_facts
 
 log = logging.getLogger(__name__)
 SKIP_EXPUNGED = "expunged_before_read"
 TRACK_BATCH = 50
 """Messages tracked per transaction: amortises commits and look-ups, bounds what is held."""
-
-
-class LeaseLost(Exception):
-    """Another worker holds this mailbox now; stop syncing it at once."""
-
-
-@dataclass
-class SyncContext:
-    """What a pass over one mailbox needs; built by the runner for each pass."""
-
-    uow_factory: UnitOfWorkFactory
-    tracker: MessageTracker
-    mailbox_id: int
-    user_id: int
-    user_email: str
-    options: SyncOptions
-    now: Callable[[], datetime]
-    lease_owner: str | None = None
-    lease_for: timedelta = timedelta(minutes=2)
-    header_batch: int = 200
-    message_retry: MessageRetryPolicy = field(default_factory=MessageRetryPolicy)
-    stop_requested: Callable[[], bool] = field(default=lambda: False)
-
-    def renew_lease(self, uow: UnitOfWork) -> None:
-        """Called inside every committing transaction of the sync: no lease, no commit."""
-        if self.lease_owner is None:
-            return
-        if not uow.mailboxes.renew(self.mailbox_id, self.lease_owner, self.now() + self.lease_for):
-            raise LeaseLost(f"mailbox {self.mailbox_id} is now synced by another worker")
 
 
 @dataclass

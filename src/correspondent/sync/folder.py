@@ -49,7 +49,8 @@ from correspondent.domain.mailbox import (
 from correspondent.mail.imap import ImapSession
 from correspondent.mail.imap_errors import ImapFolderNotFound
 from correspondent.mail.imap_responses import FolderStatus
-from correspondent.sync.batch import SyncContext, process_uids
+from correspondent.sync.batch import process_uids
+from correspondent.sync.context import SyncContext
 from correspondent.sync.keywords import process_changes, retry_failures, write_pending_keywords
 from correspondent.sync.untracked import clear_untracked_keywords
 

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from contextlib import suppress
 
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.errors import InvalidInput
+from correspondent.domain.folder_messages import MappedMessage, Outcome
 from correspondent.domain.mailbox import TRACKED_KEYWORD, WatchedFolder
 from correspondent.mail.imap import ImapSession
-from correspondent.services.activity_changes import untrack
-from correspondent.storage.mailbox_messages import MappedMessage, Outcome
-from correspondent.sync.batch import SyncContext, track_headers
+from correspondent.services.activities.untrack import untrack
+from correspondent.sync.batch import track_headers
+from correspondent.sync.context import SyncContext
 
 MAX_PENDING_PER_PASS = 1000
 
@@ -86,7 +88,7 @@ def _untrack(ctx: SyncContext, folder: WatchedFolder, message: MappedMessage) ->
         # InvalidInput: already untracked (a retry after a crash, or done from the CLI).
         with suppress(InvalidInput):
             untrack(
-                ctx.uow_factory, ctx.tracker.blobs, message.activity_id, ctx.user_email,
+                ctx.uow_factory, ctx.tracker.blobs, OPERATOR, message.activity_id, ctx.user_email,
                 delete_activity=False,
             )  # fmt: skip
     with ctx.uow_factory() as uow:

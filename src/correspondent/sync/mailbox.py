@@ -12,12 +12,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from correspondent.domain.folder_messages import Outcome
 from correspondent.domain.mailbox import TRACKED_KEYWORD, FolderRole, MailboxStatus, WatchedFolder
 from correspondent.mail.imap import ImapSession
 from correspondent.mail.imap_errors import ImapFolderNotFound
-from correspondent.services.mailboxes import ensure_standard_folders
-from correspondent.storage.mailbox_messages import Outcome
-from correspondent.sync.batch import SyncContext
+from correspondent.services.mailboxes.setup import ensure_standard_folders
+from correspondent.sync.context import SyncContext
 from correspondent.sync.folder import FolderPass, sync_folder
 
 log = logging.getLogger(__name__)

@@ -20,12 +20,12 @@ from correspondent.domain.mailbox import (
     after_transient_failure,
 )
 from correspondent.domain.mailbox_rules import SyncOptions
-from correspondent.domain.settings import PERSONAL_OPTIONS, SettingValues
+from correspondent.domain.settings import PersonalOptions
 from correspondent.mail.imap import ImapSession
 from correspondent.mail.imap_errors import ImapAuthenticationError, ImapInsecureTransport
-from correspondent.services.secrets import SecretUnreadable
-from correspondent.sync.batch import LeaseLost, SyncContext
+from correspondent.services.mailboxes.secrets import SecretUnreadable
 from correspondent.sync.connect_slots import ConnectCancelled
+from correspondent.sync.context import LeaseLost, SyncContext
 from correspondent.sync.folder import sync_folder
 from correspondent.sync.mailbox import sync_mailbox_once, watched_folders
 from correspondent.sync.watcher import FolderWatcher, Wakeup
@@ -133,11 +133,11 @@ class MailboxWorker(threading.Thread):
             user = uow.directory.user(mailbox.user_id)
             if user is None:
                 return None
-            personal = SettingValues(PERSONAL_OPTIONS, uow.settings.personal(user.id))
+            personal = PersonalOptions.from_stored(uow.settings.personal(user.id))
         options = SyncOptions(
-            incoming_tracking=personal["incoming_tracking"],
-            track_replies=personal["track_replies"],
-            track_keyword=personal["track_keyword"],
+            incoming_tracking=personal.incoming_tracking,
+            track_replies=personal.track_replies,
+            track_keyword=personal.track_keyword,
             process_from=mailbox.process_from,
         )
         assert mailbox.id is not None

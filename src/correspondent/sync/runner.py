@@ -41,9 +41,9 @@ from datetime import UTC, datetime, timedelta
 from correspondent.domain.mailbox import BackoffPolicy, Mailbox
 from correspondent.domain.message_retry import MessageRetryPolicy
 from correspondent.mail.imap import ImapSession
-from correspondent.services.mailbox_connect import MailboxConnector
+from correspondent.services.activities.track import MessageTracker
+from correspondent.services.mailboxes.connect import MailboxConnector
 from correspondent.services.ports import UnitOfWorkFactory
-from correspondent.services.tracking import MessageTracker
 from correspondent.sync.connect_slots import ConnectSlots
 from correspondent.sync.mailbox_worker import MailboxWorker
 

@@ -21,10 +21,10 @@ event the folder's STATUS cannot reveal.
 
 from __future__ import annotations
 
+from correspondent.domain.folder_messages import Outcome
 from correspondent.domain.mailbox import TRACKED_KEYWORD, WatchedFolder
 from correspondent.mail.imap import ImapSession
-from correspondent.storage.mailbox_messages import Outcome
-from correspondent.sync.batch import SyncContext
+from correspondent.sync.context import SyncContext
 
 MAX_CLEARED_PER_PASS = 1000
 

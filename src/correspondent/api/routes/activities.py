@@ -24,9 +24,13 @@ from correspondent.api.schemas import (
 from correspondent.domain.access import ACTIVITY_TYPE
 from correspondent.domain.errors import InvalidInput
 from correspondent.domain.records import RecordRef
-from correspondent.services import api_activities, api_sharing
-from correspondent.services.api_activities import ActivityFilter, FileContent
-from correspondent.services.tracking import MessageTracker
+from correspondent.services.activities import attachments, operations
+from correspondent.services.activities import regarding as relinking
+from correspondent.services.activities import untrack as untracking
+from correspondent.services.activities.attachments import FileContent
+from correspondent.services.activities.operations import ActivityFilter
+from correspondent.services.activities.track import MessageTracker
+from correspondent.services.admin import sharing as api_sharing
 
 router = APIRouter(tags=["activities"])
 RefText = Annotated[
@@ -84,7 +88,7 @@ async def track(
     raw = await _raw_message(request)
     tracker = MessageTracker(inst.uow, inst.blobs)
     created, view = await run_in_threadpool(
-        api_activities.track, tracker, principal.actor, principal.user, raw, _ref(regarding)
+        operations.track, tracker, principal.actor, principal.user, raw, _ref(regarding)
     )
     response.status_code = 201 if created else 200
     if view is None:
@@ -101,9 +105,7 @@ async def track(
 async def untrack_message(request: Request, principal: PrincipalDep, inst: InstallationDep) -> None:
     """Stop tracking a message sent as for ``/track``, also one whose activity you cannot read."""
     raw = await _raw_message(request)
-    await run_in_threadpool(
-        api_activities.untrack_message, inst.uow, inst.blobs, principal.user, raw
-    )
+    await run_in_threadpool(untracking.untrack_message, inst.uow, inst.blobs, principal.user, raw)
 
 
 @router.get("/activities", response_model=ActivityPage)
@@ -123,9 +125,7 @@ def list_activities(
         if value is not None and value.tzinfo is None:
             raise InvalidInput("Dates need a time zone, e.g. 2026-01-31T00:00:00Z.")
     wanted = ActivityFilter(_ref(regarding), _ref(party), owner_id, sent_after, sent_before)
-    page = api_activities.list_activities(
-        inst.uow, principal.actor, wanted, cursor=cursor, limit=limit
-    )
+    page = operations.list_activities(inst.uow, principal.actor, wanted, cursor=cursor, limit=limit)
     return ActivityPage(items=page.items, next_cursor=page.next_cursor)
 
 
@@ -133,7 +133,7 @@ def list_activities(
 def get_activity(
     activity_id: PathId, principal: PrincipalDep, inst: InstallationDep
 ) -> dict[str, Any]:
-    return api_activities.get_activity(inst.uow, principal.actor, activity_id)
+    return operations.get_activity(inst.uow, principal.actor, activity_id)
 
 
 @router.put("/activities/{activity_id}/regarding")
@@ -141,7 +141,8 @@ def set_regarding(
     activity_id: PathId, body: RegardingIn, principal: PrincipalDep, inst: InstallationDep
 ) -> dict[str, Any]:
     ref = RecordRef(body.regarding.type.value, body.regarding.id) if body.regarding else None
-    return api_activities.set_regarding(inst.uow, principal.actor, principal.user, activity_id, ref)
+    relinking.set_regarding(inst.uow, principal.actor, activity_id, ref, principal.user.email)
+    return operations.get_activity(inst.uow, principal.actor, activity_id)
 
 
 @router.post("/activities/{activity_id}/untrack", response_model=UntrackOut)
@@ -149,12 +150,12 @@ def untrack(
     activity_id: PathId, body: UntrackIn, principal: PrincipalDep, inst: InstallationDep
 ) -> UntrackOut:
     """Stop tracking; with ``delete_activity`` the activity goes too once nobody tracks it."""
-    deleted = api_activities.untrack(
+    deleted = untracking.untrack(
         inst.uow,
         inst.blobs,
         principal.actor,
-        principal.user,
         activity_id,
+        principal.user.email,
         delete_activity=body.delete_activity,
     )
     return UntrackOut(deleted=deleted)
@@ -162,7 +163,7 @@ def untrack(
 
 @router.delete("/activities/{activity_id}", status_code=204)
 def delete_activity(activity_id: PathId, principal: PrincipalDep, inst: InstallationDep) -> None:
-    api_activities.delete_activity(inst.uow, inst.blobs, principal.actor, activity_id)
+    untracking.delete_activity(inst.uow, inst.blobs, principal.actor, activity_id)
 
 
 @router.get(
@@ -174,7 +175,7 @@ def download_attachment(
     activity_id: PathId, attachment_id: PathId, principal: PrincipalDep, inst: InstallationDep
 ) -> Response:
     return _file(
-        api_activities.attachment_content(
+        attachments.attachment_content(
             inst.uow, inst.blobs, principal.actor, activity_id, attachment_id
         )
     )
@@ -184,8 +185,8 @@ def download_attachment(
 def remove_attachment(
     activity_id: PathId, attachment_id: PathId, principal: PrincipalDep, inst: InstallationDep
 ) -> None:
-    api_activities.remove_attachment(
-        inst.uow, inst.blobs, principal.actor, principal.user, activity_id, attachment_id
+    attachments.remove_attachment(
+        inst.uow, inst.blobs, principal.actor, activity_id, attachment_id, principal.user.email
     )
 
 
@@ -196,7 +197,7 @@ def remove_attachment(
 )
 def export_raw(activity_id: PathId, principal: PrincipalDep, inst: InstallationDep) -> Response:
     """The original message as an ``.eml`` file."""
-    return _file(api_activities.raw_message(inst.uow, inst.blobs, principal.actor, activity_id))
+    return _file(attachments.raw_message(inst.uow, inst.blobs, principal.actor, activity_id))
 
 
 @router.post("/activities/{activity_id}/assign", status_code=204)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from correspondent.api.deps import InstallationDep, PrincipalDep
 from correspondent.api.schemas import PathId, RoleIn, RoleOut, Text, UserIn, UserOut, UserPatch
-from correspondent.services import api_admin
+from correspondent.services.admin import operations as api_admin
 
 router = APIRouter()
 Settings = dict[Text, Text]

@@ -16,7 +16,7 @@ from correspondent.api.schemas import (
 )
 from correspondent.domain.access import format_privileges
 from correspondent.services import auth
-from correspondent.services.views import user_view
+from correspondent.services.admin.views import user_view
 
 router = APIRouter(tags=["sign-in"])
 

@@ -28,9 +28,10 @@ from correspondent.api.mailbox_schemas import (
 from correspondent.api.schemas import ErrorOut, PathId, RefIn
 from correspondent.domain.mailbox import AuthKind
 from correspondent.domain.records import RecordRef
-from correspondent.services import api_mailboxes
-from correspondent.services.mailbox_connect import MailboxConnector
-from correspondent.services.secrets import SecretBox
+from correspondent.services.mailboxes import operations as api_mailboxes
+from correspondent.services.mailboxes.connect import MailboxConnector
+from correspondent.services.mailboxes.secrets import SecretBox
+from correspondent.services.mailboxes.setup import MailboxInput
 
 router = APIRouter(
     prefix="/mailboxes",
@@ -72,7 +73,7 @@ def add_mailbox(
     """
     secret = body.password if body.password is not None else body.oauth2_token
     assert secret is not None  # the schema demands exactly one
-    item = api_mailboxes.NewMailbox(
+    item = MailboxInput(
         body.address, body.host, body.port, body.tls, body.login, secret,
         AuthKind.PASSWORD if body.password is not None else AuthKind.XOAUTH2,
         body.user, body.process_from,

@@ -27,7 +27,9 @@ from correspondent.api.schemas import (
     ShareOut,
 )
 from correspondent.domain.records import RecordRef
-from correspondent.services import api_records, api_sharing, api_timeline
+from correspondent.services.activities import timeline as api_timeline
+from correspondent.services.admin import sharing as api_sharing
+from correspondent.services.records import operations as api_records
 
 router = APIRouter(prefix="/records", tags=["records"])
 Limit = Annotated[int, Query(ge=1, le=200)]

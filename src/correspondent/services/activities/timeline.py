@@ -1,0 +1,39 @@
+"""A record's timeline: the activities regarding it or with it as a party, newest first.
+
+The API serves it inside the unit of work that authenticated the request: it is the busiest
+read, and each statement is a round trip to the database. Apart from authentication it takes
+three queries, whatever the page holds: the record's access facts, one page of activities
+(for an account, its contacts' too, found inside the same query), and the names shown.
+"""
+
+from __future__ import annotations
+
+from correspondent.domain.access import ACTIVITY_TYPE, Actor, Operation, scope
+from correspondent.domain.records import RecordRef
+from correspondent.services.access import authorize
+from correspondent.services.activities.views import summary_views
+from correspondent.services.paging import Page, check_limit, decode_cursor, encode_cursor
+from correspondent.services.ports import UnitOfWork
+
+
+def timeline(
+    uow: UnitOfWork,
+    actor: Actor,
+    ref: RecordRef,
+    *,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """The record's activities (as regarding or party), and its contacts' for an account."""
+    check_limit(limit)
+    before = decode_cursor(cursor)[1] if cursor else None
+    authorize(uow, actor, ref, Operation.READ)
+    items = uow.listing.activity_page(
+        scope(actor, ACTIVITY_TYPE),
+        related=[ref],
+        contacts_of=ref.id if ref.type == "account" else None,
+        before_id=before,
+        limit=limit,
+    )
+    views = summary_views(uow, actor, items)
+    return Page(views, encode_cursor(None, items[-1].id) if len(items) == limit else None)

@@ -1,0 +1,126 @@
+"""Tracked folders (BEHAVIOUR §7): list the server's folders, track or stop tracking one, and
+link one to a regarding record.
+
+Any folder at any depth can be tracked; a subfolder is tracked only when chosen itself. The
+folder is remembered by name *and* mailbox id (X-GUID / RFC 8474 MAILBOXID), so the sync
+follows a rename. Linking a folder to a record re-links every message already tracked in it at
+once; the sync keeps doing so, so the folder's record wins over a hand-made change (§7).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from correspondent.domain.errors import InvalidInput, NotFound
+from correspondent.domain.mailbox import FolderRole, WatchedFolder
+from correspondent.domain.records import RecordRef
+from correspondent.services.directory.entries import require_record
+from correspondent.services.mailboxes.connect import MailboxConnector
+from correspondent.services.mailboxes.setup import require_mailbox
+from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
+
+
+def server_folders(
+    uow_factory: UnitOfWorkFactory, connector: MailboxConnector, mailbox_id: int
+) -> list[dict[str, Any]]:
+    """The server's folders and, for each, whether the sync watches or tracks it."""
+    with uow_factory() as uow:
+        mailbox = require_mailbox(uow, mailbox_id)
+        watched = {f.name: f for f in uow.mailboxes.folders(mailbox_id)}
+    with connector.open(mailbox) as session:
+        listed = session.list_folders()
+    views = []
+    for info in listed:
+        folder = watched.get(info.name)
+        views.append(
+            {
+                "name": info.name,
+                "special_use": info.special_use,
+                "mailbox_id": info.mailbox_id,
+                "selectable": info.selectable,
+                "watched": folder.role.value if folder else None,
+                "tracked": bool(folder and folder.tracked),
+                "regarding": (
+                    f"{folder.regarding.type}:{folder.regarding.id}"
+                    if folder and folder.regarding
+                    else None
+                ),
+            }
+        )
+    return views
+
+
+def _find(uow: UnitOfWork, mailbox_id: int, name: str) -> WatchedFolder | None:
+    return next(
+        (f for f in uow.mailboxes.folders(mailbox_id, active_only=False) if f.name == name), None
+    )
+
+
+def track_folder(
+    uow_factory: UnitOfWorkFactory,
+    connector: MailboxConnector,
+    mailbox_id: int,
+    name: str,
+    regarding: RecordRef | None = None,
+) -> WatchedFolder:
+    """Track ``name``: its messages, and those moved into it later, become activities."""
+    with uow_factory() as uow:
+        mailbox = require_mailbox(uow, mailbox_id)
+        if regarding is not None:
+            require_record(uow, regarding)
+    with connector.open(mailbox) as session:
+        info = next((f for f in session.list_folders() if f.name == name), None)
+    if info is None or not info.selectable:
+        raise NotFound(
+            f"The mailbox has no folder {name!r}; see 'correspondent mailbox folders {mailbox_id}'."
+        )
+    with uow_factory() as uow:
+        folder = _find(uow, mailbox_id, name)
+        if folder is None:
+            folder = WatchedFolder(
+                None, mailbox_id, name, FolderRole.OTHER, tracked=True, regarding=regarding
+            )
+            folder.mailbox_guid = info.mailbox_id
+            folder.id = uow.mailboxes.add_folder(folder)
+        else:
+            was_tracked = folder.tracked and folder.active
+            folder.tracked, folder.active, folder.regarding = True, True, regarding
+            folder.mailbox_guid = info.mailbox_id
+            uow.mailboxes.save_folder(folder)
+            if not was_tracked and folder.state.uidvalidity is not None:
+                # Read it from the start: messages that arrived while it was not tracked count.
+                uow.mailboxes.reset_state(folder.id or 0, folder.state.uidvalidity)
+        uow.commit()
+        return folder
+
+
+def untrack_folder(uow_factory: UnitOfWorkFactory, mailbox_id: int, name: str) -> None:
+    """Stop tracking: messages already tracked stay tracked, new ones are not (§7)."""
+    with uow_factory() as uow:
+        folder = _find(uow, mailbox_id, name)
+        if folder is None or not folder.tracked:
+            raise InvalidInput(f"The folder {name!r} is not tracked.")
+        folder.tracked = False
+        folder.regarding = None
+        folder.active = folder.role is not FolderRole.OTHER
+        uow.mailboxes.save_folder(folder)
+        uow.commit()
+
+
+def set_folder_regarding(
+    uow_factory: UnitOfWorkFactory, mailbox_id: int, name: str, regarding: RecordRef | None
+) -> int:
+    """Link a tracked folder to a record (or unlink it); returns how many were re-linked now."""
+    with uow_factory() as uow:
+        folder = _find(uow, mailbox_id, name)
+        if folder is None or not folder.tracked:
+            raise InvalidInput(f"The folder {name!r} is not tracked; track it first.")
+        if regarding is not None:
+            require_record(uow, regarding)
+        folder.regarding = regarding
+        uow.mailboxes.save_folder(folder)
+        relinked = 0
+        if regarding is not None and folder.state.uidvalidity is not None and folder.id:
+            relinked = uow.mailboxes.messages.relink(folder.id, folder.state.uidvalidity, regarding)
+        uow.commit()
+        return relinked

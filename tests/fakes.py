@@ -1,0 +1,449 @@
+"""An in-memory unit of work: the services' ports without a database, for tests/unit.
+
+It keeps what the activity use cases read and write (users, records, settings, activities,
+blob references, the quarantine, ownership and shares) in plain dictionaries. ``commit`` makes a
+unit's changes visible to the next unit; leaving a unit without committing throws them away,
+like the real one. The listing, sign-in and mailbox repositories are not faked: a use case that
+reaches them fails with ``AttributeError`` naming the missing port, so a unit test never passes
+by not looking.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Any, cast
+
+from correspondent.domain.access import ACTIVITY_TYPE, RecordFacts, Role, Scope, ShareAccess
+from correspondent.domain.activity import EmailActivity, Tracker
+from correspondent.domain.errors import DuplicateActivity
+from correspondent.domain.quarantine import QuarantinedMessage
+from correspondent.domain.records import (
+    USER_FROM_PRECEDENCE,
+    USER_TYPE,
+    Record,
+    RecordRef,
+    record_kind,
+)
+from correspondent.domain.resolution import Candidate
+from correspondent.domain.users import BusinessUnit, User
+from correspondent.services.ports import (
+    AuthRepository,
+    ListingRepository,
+    MailboxRepository,
+    UnitOfWork,
+)
+
+
+@dataclass
+class FakeData:
+    """Everything committed so far."""
+
+    users: dict[int, User] = field(default_factory=dict)
+    records: dict[RecordRef, Record] = field(default_factory=dict)
+    org_settings: dict[str, str] = field(default_factory=dict)
+    personal: dict[int, dict[str, str]] = field(default_factory=dict)
+    activities: dict[int, EmailActivity] = field(default_factory=dict)
+    blob_refs: Counter[str] = field(default_factory=Counter)
+    quarantine: list[QuarantinedMessage] = field(default_factory=list)
+    shares: dict[tuple[RecordRef, int], ShareAccess] = field(default_factory=dict)
+    next_id: int = 1
+
+    def new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id
+
+
+class FakeDirectory:
+    def __init__(self, data: FakeData) -> None:
+        self.data = data
+
+    def business_unit_by_name(self, name: str) -> BusinessUnit | None:
+        return None
+
+    def add_business_unit(self, name: str, parent_id: int | None) -> BusinessUnit:
+        raise NotImplementedError("business units are not faked")
+
+    def business_units(self) -> list[BusinessUnit]:
+        return []
+
+    def add_user(self, user: User, password_hash: str | None = None) -> User:
+        added = dataclasses.replace(user, id=self.data.new_id())
+        self.data.users[added.id] = added
+        return added
+
+    def user(self, user_id: int) -> User | None:
+        return self.data.users.get(user_id)
+
+    def user_by_email(self, email: str) -> User | None:
+        return next((u for u in self.data.users.values() if u.email == email), None)
+
+    def list_users(self) -> list[User]:
+        return list(self.data.users.values())
+
+    def update_user(self, user: User) -> None:
+        self.data.users[user.id] = user
+
+    def user_names(self, ids: Iterable[int]) -> dict[int, str]:
+        return {i: self.data.users[i].name for i in ids if i in self.data.users}
+
+    def add_record(self, record: Record) -> Record:
+        record_kind(record.type)
+        added = dataclasses.replace(record, id=self.data.new_id())
+        self.data.records[added.ref] = added
+        return added
+
+    def add_records_bulk(self, items: Sequence[Record]) -> None:
+        for item in items:
+            self.add_record(item)
+
+    def record(self, ref: RecordRef) -> Record | None:
+        return self.data.records.get(ref)
+
+    def records_by_ids(self, type_name: str, ids: Sequence[int]) -> list[Record]:
+        refs = [RecordRef(type_name, i) for i in ids]
+        return [self.data.records[r] for r in refs if r in self.data.records]
+
+    def list_records(self, type_name: str, *, limit: int = 1000) -> list[Record]:
+        return [r for r in self.data.records.values() if r.type == type_name][:limit]
+
+    def update_record(self, record: Record) -> None:
+        self.data.records[record.ref] = record
+
+    def names(self, refs: Iterable[RecordRef]) -> dict[RecordRef, str]:
+        found: dict[RecordRef, str] = {}
+        for ref in refs:
+            if ref.type == USER_TYPE and ref.id in self.data.users:
+                found[ref] = self.data.users[ref.id].email
+            elif ref in self.data.records:
+                found[ref] = self.data.records[ref].name
+        return found
+
+    def candidates(self, addresses: Iterable[str]) -> dict[str, list[Candidate]]:
+        found: dict[str, list[Candidate]] = {}
+        for address in addresses:
+            hits = [
+                Candidate(RecordRef(USER_TYPE, u.id), None, u.active, USER_FROM_PRECEDENCE)
+                for u in self.data.users.values()
+                if u.email == address
+            ] + [
+                Candidate(r.ref, r.owner_id, r.active, r.kind.from_precedence)
+                for r in self.data.records.values()
+                if address in r.emails
+            ]
+            if hits:
+                found[address] = hits
+        return found
+
+
+class FakeSettings:
+    def __init__(self, data: FakeData) -> None:
+        self.data = data
+
+    def org(self) -> dict[str, str]:
+        return dict(self.data.org_settings)
+
+    def set_org(self, key: str, value: str) -> None:
+        self.data.org_settings[key] = value
+
+    def personal(self, user_id: int) -> dict[str, str]:
+        return dict(self.data.personal.get(user_id, {}))
+
+    def set_personal(self, user_id: int, key: str, value: str) -> None:
+        self.data.personal.setdefault(user_id, {})[key] = value
+
+
+class FakeActivities:
+    defer_children = False
+
+    def __init__(self, data: FakeData) -> None:
+        self.data = data
+
+    def flush(self) -> None:
+        """Children are stored with their activity at once."""
+
+    def id_for_identity(self, key: str) -> int | None:
+        return next((i for i, a in self.data.activities.items() if a.identity_key == key), None)
+
+    def lock(self, activity_id: int, *, exclusive: bool) -> bool:
+        return activity_id in self.data.activities
+
+    def ids_for_identities(self, keys: Sequence[str]) -> dict[str, int]:
+        return {k: i for k in keys if (i := self.id_for_identity(k)) is not None}
+
+    def add(self, activity: EmailActivity) -> int:
+        if self.id_for_identity(activity.identity_key) is not None:
+            raise DuplicateActivity(activity.identity_key)
+        new_id = self.data.new_id()
+        activity.id = new_id
+        activity.attachments = [
+            dataclasses.replace(a, id=new_id * 1000 + number)
+            for number, a in enumerate(activity.attachments)
+        ]
+        self.data.activities[new_id] = copy.deepcopy(activity)
+        return new_id
+
+    def add_tracker(self, activity_id: int, tracker: Tracker) -> bool:
+        trackers = self.data.activities[activity_id].trackers
+        if any((t.user_id, t.source) == (tracker.user_id, tracker.source) for t in trackers):
+            return False
+        trackers.append(tracker)
+        return True
+
+    def remove_trackers(self, activity_id: int, user_id: int) -> int:
+        activity = self.data.activities[activity_id]
+        kept = [t for t in activity.trackers if t.user_id != user_id]
+        removed = len(activity.trackers) - len(kept)
+        activity.trackers = kept
+        return removed
+
+    def add_notification(self, activity_id: int, text: str) -> None:
+        self.data.activities[activity_id].notifications.append(text)
+
+    def set_regarding(self, activity_id: int, regarding: RecordRef | None) -> None:
+        self.data.activities[activity_id].regarding = regarding
+
+    def mark_attachment_removed(self, attachment_id: int, reason: str) -> bool:
+        raise NotImplementedError("attachments are not faked")
+
+    def delete(self, activity_id: int) -> None:
+        del self.data.activities[activity_id]
+
+    def get(self, activity_id: int) -> EmailActivity | None:
+        found = self.data.activities.get(activity_id)
+        return copy.deepcopy(found)
+
+    def list_ids(
+        self,
+        *,
+        regarding: RecordRef | None = None,
+        party: RecordRef | None = None,
+        owner_id: int | None = None,
+        limit: int = 200,
+    ) -> list[int]:
+        raise NotImplementedError("listing is not faked")
+
+    def trackers_of(self, activity_id: int) -> list[Tracker]:
+        return list(self.data.activities[activity_id].trackers)
+
+    def by_message_ids(self, message_ids: Sequence[str]) -> dict[str, tuple[int, RecordRef | None]]:
+        found: dict[str, tuple[int, RecordRef | None]] = {}
+        for activity_id, activity in sorted(self.data.activities.items()):
+            key = activity.message_id
+            if key is not None and key in message_ids and key not in found:
+                found[key] = (activity_id, activity.regarding)
+        return found
+
+    def regarding_of(self, activity_id: int) -> tuple[bool, RecordRef | None]:
+        activity = self.data.activities.get(activity_id)
+        return (activity is not None, activity.regarding if activity else None)
+
+    def smart_match_candidates(
+        self, normalised_subject: str, since: datetime, until: datetime
+    ) -> list[tuple[int, RecordRef | None, set[str]]]:
+        return [
+            (i, a.regarding, a.participant_addresses())
+            for i, a in self.data.activities.items()
+            if a.normalised_subject == normalised_subject
+            and a.sent_at is not None
+            and since <= a.sent_at <= until
+        ]
+
+
+class FakeBlobReferences:
+    def __init__(self, data: FakeData) -> None:
+        self.data = data
+
+    def acquire(self, references: dict[str, tuple[int, int]]) -> None:
+        for digest, (_size, count) in references.items():
+            self.data.blob_refs[digest] += count
+
+    def release(self, digest: str) -> None:
+        self.data.blob_refs[digest] -= 1
+
+    def lock_if_unused(self, digest: str) -> int | None:
+        if digest in self.data.blob_refs and self.data.blob_refs[digest] <= 0:
+            del self.data.blob_refs[digest]
+            return 0
+        return None
+
+    def keep_unused(self, digest: str, size: int) -> None:
+        self.data.blob_refs[digest] = 0
+
+    def claim_orphan(self, digest: str) -> bool:
+        return False
+
+    def unused(self, limit: int = 1000) -> list[str]:
+        return [d for d, n in self.data.blob_refs.items() if n <= 0][:limit]
+
+    def known(self, digests: Iterable[str]) -> set[str]:
+        return {d for d in digests if d in self.data.blob_refs}
+
+
+class FakeQuarantine:
+    def __init__(self, data: FakeData) -> None:
+        self.data = data
+
+    def add(self, item: QuarantinedMessage) -> int:
+        stored = dataclasses.replace(item, id=self.data.new_id())
+        self.data.quarantine.append(stored)
+        return stored.id
+
+    def list(self, limit: int = 1000) -> list[QuarantinedMessage]:
+        return self.data.quarantine[::-1][:limit]
+
+
+class FakeAccess:
+    """Ownership comes from the records and activities themselves; roles are the built-in ones."""
+
+    def __init__(self, data: FakeData) -> None:
+        self.data = data
+
+    def _owner(self, ref: RecordRef) -> tuple[int, int] | None:
+        if ref.type == ACTIVITY_TYPE:
+            activity = self.data.activities.get(ref.id)
+            if activity is None:
+                return None
+            owner = self.data.users[activity.owner_id]
+            return owner.id, owner.business_unit_id
+        record = self.data.records.get(ref)
+        return (record.owner_id, record.business_unit_id) if record else None
+
+    def stored_roles(self) -> dict[str, Role]:
+        return {}
+
+    def save_role(self, role: Role) -> None:
+        raise NotImplementedError("roles are not faked")
+
+    def facts(self, ref: RecordRef, user_id: int) -> RecordFacts | None:
+        owner = self._owner(ref)
+        if owner is None:
+            return None
+        return RecordFacts(owner[0], owner[1], self.data.shares.get((ref, user_id)))
+
+    def readable(self, refs: Iterable[RecordRef], scopes: dict[str, Scope]) -> set[RecordRef]:
+        return {r for r in refs if r.type in scopes and self._in_scope(r, scopes[r.type])}
+
+    def _in_scope(self, ref: RecordRef, scope: Scope) -> bool:
+        owner = self._owner(ref)
+        if owner is None:
+            return False
+        return (
+            scope.everything
+            or owner[0] == scope.owner_id
+            or owner[1] in scope.business_unit_ids
+            or (scope.shares and (ref, scope.user_id) in self.data.shares)
+        )
+
+    def readable_names(
+        self, refs: Iterable[RecordRef], scopes: dict[str, Scope], user_ids: Iterable[int]
+    ) -> dict[RecordRef, str]:
+        names = FakeDirectory(self.data).names(self.readable(refs, scopes))
+        users = [RecordRef(USER_TYPE, i) for i in user_ids]
+        return names | FakeDirectory(self.data).names(users)
+
+    def share_of(self, ref: RecordRef, user_id: int) -> ShareAccess | None:
+        return self.data.shares.get((ref, user_id))
+
+    def shares(self, ref: RecordRef) -> list[tuple[int, ShareAccess]]:
+        return [(u, a) for (r, u), a in self.data.shares.items() if r == ref]
+
+    def share(self, ref: RecordRef, user_id: int, access: ShareAccess, granted_by: int) -> None:
+        self.data.shares[(ref, user_id)] = access
+
+    def unshare(self, ref: RecordRef, user_id: int) -> bool:
+        return self.data.shares.pop((ref, user_id), None) is not None
+
+    def assign(self, ref: RecordRef, owner_id: int, business_unit_id: int) -> None:
+        raise NotImplementedError("assigning is not faked")
+
+    def delete_record(self, ref: RecordRef) -> None:
+        del self.data.records[ref]
+
+    def delete_shares(self, ref: RecordRef) -> None:
+        for key in [k for k in self.data.shares if k[0] == ref]:
+            del self.data.shares[key]
+
+
+class _NotFaked:
+    def __init__(self, port: str) -> None:
+        self._port = port
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"tests/fakes.py does not fake the {self._port} port ({name})")
+
+
+class FakeUnitOfWork:
+    """One unit over a copy of the committed data; ``commit`` publishes the copy."""
+
+    def __init__(self, committed: FakeData) -> None:
+        self._committed = committed
+        self.commits = 0
+        self._begin()
+
+    def _begin(self) -> None:
+        data = copy.deepcopy(self._committed)
+        self._data = data
+        self.directory = FakeDirectory(data)
+        self.activities = FakeActivities(data)
+        self.settings = FakeSettings(data)
+        self.blob_refs = FakeBlobReferences(data)
+        self.quarantine = FakeQuarantine(data)
+        self.access = FakeAccess(data)
+        self.auth = cast(AuthRepository, _NotFaked("auth"))
+        self.listing = cast(ListingRepository, _NotFaked("listing"))
+        self.mailboxes = cast(MailboxRepository, _NotFaked("mailboxes"))
+
+    def __enter__(self) -> FakeUnitOfWork:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        for name in dataclasses.fields(FakeData):
+            setattr(self._committed, name.name, getattr(self._data, name.name))
+        self.commits += 1
+        self._begin()
+
+    def rollback(self) -> None:
+        self._begin()
+
+
+class FakeUnitOfWorkFactory:
+    """Hands out units over one shared store; counts them (a use case should open one)."""
+
+    def __init__(self, data: FakeData | None = None) -> None:
+        self.data = data or FakeData()
+        self.opened = 0
+
+    def __call__(self) -> UnitOfWork:
+        self.opened += 1
+        return FakeUnitOfWork(self.data)
+
+
+class FakeBlobStore:
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def put(self, digest: str, data: bytes) -> None:
+        self.files[digest] = data
+
+    def get(self, digest: str) -> bytes:
+        return self.files[digest]
+
+    def exists(self, digest: str) -> bool:
+        return digest in self.files
+
+    def delete(self, digest: str) -> None:
+        del self.files[digest]
