@@ -205,10 +205,32 @@ def test_changed_since_lists_only_messages_changed_after_a_modseq(
         imap_client.select_folder("INBOX")
         imap_client.add_flags([2], [b"Track"])
         changes = session.changed_since(before)
-        assert session.status("INBOX").highestmodseq == changes[2].modseq
+        assert session.select("INBOX").highestmodseq == changes[2].modseq
     assert list(changes) == [2]
     assert changes[2].keywords == {"Track"}
     assert changes[2].modseq > before
+
+
+def test_the_selected_folder_is_rechecked_with_noop_never_status(
+    dovecot: DovecotServer, dovecot_user: User, imap_client: IMAPClient
+) -> None:
+    imap_client.append("INBOX", make_message()[1])
+    with open_session(dovecot, dovecot_user) as session:
+        selected = session.select("INBOX")
+        assert session.selected_folder == "INBOX" and session.is_selected("inbox")
+        with pytest.raises(ValueError, match="stale"):
+            session.status("INBOX")  # Dovecot: OK [CLIENTBUG], values of the session's old view
+        assert session.recheck_selected() == selected  # nothing happened: SELECT's values hold
+        imap_client.append("INBOX", make_message()[1])
+        assert session.recheck_selected() is None  # NOOP brought EXISTS: select again
+        assert session.select("INBOX").uidnext == selected.uidnext + 1
+        imap_client.select_folder("INBOX")
+        imap_client.add_flags([1], [b"Track"])
+        session.search_uids_since(0)  # the news comes with another command's answer ...
+        assert session.recheck_selected() is None  # ... and is not lost
+        session.select("Sent")
+        assert not session.is_selected("INBOX")
+        assert session.status("INBOX").uidnext == selected.uidnext + 1
 
 
 def test_move_gives_the_message_a_new_uid_in_the_target_folder(

@@ -23,6 +23,8 @@ from correspondent.services.mailboxes.setup import MailboxInput, add_mailbox, ru
 from correspondent.sync.runner import RunnerConfig, SyncRunner
 from tests.builders import make_message, unique
 
+SECRET_KEY = "test-key"
+"""Encrypts the mailbox passwords of the tests (``tests.sync.worker_process`` uses it too)."""
 FAST_BACKOFF = BackoffPolicy(
     max_tries=3, first=timedelta(milliseconds=50), factor=1.0, cap=timedelta(milliseconds=50)
 )
@@ -182,7 +184,7 @@ def make_env(
     process_from: datetime | None = None,
 ) -> SyncEnv:
     user = directory.add_user(installation.uow, login, "Mail User")
-    connector = MailboxConnector(SecretBox.from_text("test-key"), timeout=10)
+    connector = MailboxConnector(SecretBox.from_text(SECRET_KEY), timeout=10)
     mailbox = add_mailbox(
         installation.uow,
         connector,

@@ -18,6 +18,11 @@ IMAP facts this relies on:
 * ``BODY.PEEK[...]`` reads without setting ``\\Seen``; plain ``BODY[]`` would mark mail read.
 * IDLE (RFC 2177) pushes EXISTS/EXPUNGE/FETCH for the selected folder; the client must send
   DONE before any other command, which :meth:`ImapSession.idle_wait` always does.
+* STATUS must not be used on the selected folder (RFC 3501 §6.3.10): Dovecot answers it with
+  ``OK [CLIENTBUG]`` and the values of the session's last view, so new mail looks absent. The
+  session remembers which folder it selected and what SELECT reported; :meth:`ImapSession.status`
+  refuses the selected folder, and :meth:`ImapSession.recheck_selected` asks with NOOP instead:
+  the server then reports what changed as untagged EXISTS / EXPUNGE / FETCH responses.
 """
 
 from __future__ import annotations
@@ -53,6 +58,9 @@ from correspondent.mail.imap_transport import TlsMode, open_client
 
 __all__ = ["ImapSession", "TlsMode"]
 
+CHANGE_RESPONSE_NAMES = ("EXISTS", "EXPUNGE", "FETCH", "RECENT", "VANISHED")
+"""imaplib's names for the untagged responses that report a change to the selected folder."""
+
 
 def _chunks(uids: Sequence[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(uids), size):
@@ -65,6 +73,10 @@ class ImapSession:
     def __init__(self, client: IMAPClient) -> None:
         self._client: IMAPClient | None = client
         client.normalise_times = False  # keep INTERNALDATE timezone-aware
+        self._selected: FolderStatus | None = None
+        """What SELECT reported for the selected folder; ``None`` when none is selected."""
+        self._selected_changed = False
+        """A change to the selected folder was reported since SELECT (see ``recheck_selected``)."""
 
     @classmethod
     def connect(
@@ -144,8 +156,12 @@ class ImapSession:
                 text(name), text(delimiter) if delimiter else None, flags, special, None
             )
             if id_item and folder.selectable:
-                with self._translated("status", folder=folder.name):
-                    found = mailbox_id(self._live.folder_status(folder.name, [id_item]))
+                if self.is_selected(folder.name):
+                    assert self._selected is not None
+                    found = self._selected.mailbox_id
+                else:
+                    with self._translated("status", folder=folder.name):
+                        found = mailbox_id(self._live.folder_status(folder.name, [id_item]))
                 folder = FolderInfo(folder.name, folder.delimiter, flags, special, found)
             folders.append(folder)
         return folders
@@ -159,7 +175,15 @@ class ImapSession:
         )
 
     def status(self, folder: str) -> FolderStatus:
-        """Cheap change check without selecting: UIDVALIDITY, UIDNEXT, MESSAGES, HIGHESTMODSEQ."""
+        """Cheap change check without selecting: UIDVALIDITY, UIDNEXT, MESSAGES, HIGHESTMODSEQ.
+
+        Not for the selected folder (``ValueError``): use :meth:`recheck_selected`.
+        """
+        if self.is_selected(folder):
+            raise ValueError(
+                f"STATUS of the selected folder {folder!r} gives stale values (RFC 3501 §6.3.10); "
+                "use recheck_selected()"
+            )
         items = ["MESSAGES", "UIDNEXT", "UIDVALIDITY"]
         if self.has_capability("CONDSTORE"):
             items.append("HIGHESTMODSEQ")
@@ -179,10 +203,19 @@ class ImapSession:
     def select(self, folder: str) -> FolderStatus:
         """Select ``folder`` read-write (keywords can be stored) and report its state."""
         id_item = self._mailbox_id_item()
+        previous = self._selected
         with self._translated("select", folder=folder):
-            found_id = mailbox_id(self._live.folder_status(folder, [id_item])) if id_item else None
+            if previous is not None and self.is_selected(folder):
+                found_id = previous.mailbox_id  # no STATUS on the selected folder
+            else:
+                found_id = (
+                    mailbox_id(self._live.folder_status(folder, [id_item])) if id_item else None
+                )
+            # A failed SELECT leaves no folder selected (RFC 3501 §6.3.1).
+            self._selected = None
             selected: dict[bytes, Any] = self._live.select_folder(folder)
-        return FolderStatus(
+            self._take_change_responses()  # SELECT's own EXISTS and RECENT are not changes
+        self._selected = FolderStatus(
             name=folder,
             uidvalidity=int(selected[b"UIDVALIDITY"]),
             uidnext=int(selected.get(b"UIDNEXT", 0)),
@@ -190,6 +223,53 @@ class ImapSession:
             highestmodseq=first_int(selected.get(b"HIGHESTMODSEQ")),
             mailbox_id=found_id,
         )
+        self._selected_changed = False
+        return self._selected
+
+    @property
+    def selected_folder(self) -> str | None:
+        """The name of the selected folder, as it was passed to :meth:`select`."""
+        return self._selected.name if self._selected is not None else None
+
+    def recheck_selected(self) -> FolderStatus | None:
+        """The selected folder's state without STATUS: NOOP, then the untagged responses.
+
+        Returns what SELECT reported if the server has reported no change since (the values
+        still hold), or ``None`` if something changed (or nothing is selected): select again to
+        read the new state.
+        """
+        if self._selected is None:
+            return None
+        with self._translated("noop", folder=self._selected.name):
+            _, responses = self._live.noop()
+        changed = self._take_change_responses() or any(is_change(r) for r in responses)
+        if changed or self._selected_changed:
+            self._selected_changed = False
+            return None
+        return self._selected
+
+    def _take_change_responses(self) -> bool:
+        """Pop the change responses imaplib kept from earlier commands; True if there were any.
+
+        imaplib files every untagged response by name until a command asks for it; EXISTS and
+        EXPUNGE that came with our SEARCH or FETCH answers wait there.
+        """
+        stored: dict[str, list[object]] = self._live._imap.untagged_responses
+        found = False
+        for name in CHANGE_RESPONSE_NAMES:
+            if stored.pop(name, None):
+                found = True
+        return found
+
+    def is_selected(self, folder: str) -> bool:
+        """Whether ``folder`` is the folder this session has selected."""
+        if self._selected is None:
+            return False
+        current = self._selected.name
+        # INBOX is case-insensitive (RFC 3501 §5.1); other names are compared as given.
+        if current.upper() == "INBOX" and folder.upper() == "INBOX":
+            return True
+        return current == folder
 
     # -- messages in the selected folder ----------------------------------------------------
 
@@ -215,6 +295,7 @@ class ImapSession:
         for batch in _chunks(sorted(uids), batch_size):
             with self._translated("fetch headers"):
                 response = self._live.fetch(batch, items)
+            response = self._requested_only(response, batch)
             found.extend(message_headers(int(uid), data) for uid, data in response.items())
         return sorted(found, key=lambda headers: headers.uid)
 
@@ -224,9 +305,19 @@ class ImapSession:
         for batch in _chunks(sorted(uids), batch_size):
             with self._translated("fetch body"):
                 response = self._live.fetch(batch, ["BODY.PEEK[]"])
-            for uid, data in response.items():
+            for uid, data in self._requested_only(response, batch).items():
                 raw[int(uid)] = bytes(data.get(b"BODY[]") or b"")
         return raw
+
+    def _requested_only(self, response: dict[int, Any], requested: Sequence[int]) -> dict[int, Any]:
+        """Drop unsolicited FETCHes (another client's flag change) that came with our answer;
+        IMAPClient mixes them in. They are a change to the selected folder, so note one."""
+        wanted = set(requested)
+        extra = [key for key in response if key not in wanted]
+        if not extra:
+            return response
+        self._selected_changed = True
+        return {key: value for key, value in response.items() if key in wanted}
 
     def changed_since(self, modseq: int) -> dict[int, FlagChange]:
         """Messages whose flags changed (or that arrived) after ``modseq`` (CONDSTORE), by UID.

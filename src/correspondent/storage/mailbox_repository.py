@@ -7,7 +7,7 @@ mailbox whose lease is free or expired.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -144,18 +144,17 @@ class MailboxRepository:
             query = query.where(mailboxes.c.user_id == user_id)
         return [_mailbox(row) for row in self.conn.execute(query)]
 
-    def due(self, now: datetime, owner: str, limit: int) -> list[int]:
-        """Enabled mailboxes whose retry time has come and whose lease is free or ours."""
+    def due(
+        self, now: datetime, owner: str, limit: int, dead_owners: Collection[str] = ()
+    ) -> list[int]:
+        """Enabled mailboxes whose retry time has come and whose lease is free, ours, or held
+        by one of ``dead_owners``."""
         query = (
             sa.select(mailboxes.c.id)
             .where(
                 mailboxes.c.enabled.is_(True),
                 sa.or_(mailboxes.c.next_attempt_at.is_(None), mailboxes.c.next_attempt_at <= now),
-                sa.or_(
-                    mailboxes.c.lease_owner.is_(None),
-                    mailboxes.c.lease_until < now,
-                    mailboxes.c.lease_owner == owner,
-                ),
+                _lease_takeable(now, owner, dead_owners),
             )
             .order_by(mailboxes.c.next_attempt_at.is_(None).desc(), mailboxes.c.id)
             .limit(limit)
@@ -163,22 +162,36 @@ class MailboxRepository:
         return list(self.conn.execute(query).scalars())
 
     # -- leases -----------------------------------------------------------------------------
-    def claim(self, mailbox_id: int, owner: str, until: datetime, now: datetime) -> bool:
-        """Take the mailbox's lease if it is free, expired or already ours (atomic)."""
+    def claim(
+        self,
+        mailbox_id: int,
+        owner: str,
+        until: datetime,
+        now: datetime,
+        dead_owners: Collection[str] = (),
+    ) -> bool:
+        """Take the mailbox's lease if it is free, expired, already ours or held by one of
+        ``dead_owners`` (atomic)."""
         result = self.conn.execute(
             sa.update(mailboxes)
             .where(
                 mailboxes.c.id == mailbox_id,
                 mailboxes.c.enabled.is_(True),
-                sa.or_(
-                    mailboxes.c.lease_owner.is_(None),
-                    mailboxes.c.lease_until < now,
-                    mailboxes.c.lease_owner == owner,
-                ),
+                _lease_takeable(now, owner, dead_owners),
             )
             .values(lease_owner=owner, lease_until=until)
         )
         return result.rowcount == 1
+
+    def lease_holders(self, now: datetime) -> set[str]:
+        """The owners of the unexpired leases of enabled mailboxes (a worker checks which of
+        them are dead)."""
+        query = (
+            sa.select(mailboxes.c.lease_owner)
+            .distinct()
+            .where(mailboxes.c.enabled.is_(True), mailboxes.c.lease_until >= now)
+        )
+        return {owner for owner in self.conn.execute(query).scalars() if owner is not None}
 
     def renew(self, mailbox_id: int, owner: str, until: datetime) -> bool:
         """Extend our lease; False when another worker took it (we must stop)."""
@@ -299,3 +312,13 @@ class MailboxRepository:
             .where(mailbox_folders.c.id == folder_id)
             .values(skipped=merged)
         )
+
+
+def _lease_takeable(
+    now: datetime, owner: str, dead_owners: Collection[str]
+) -> sa.ColumnElement[bool]:
+    return sa.or_(
+        mailboxes.c.lease_owner.is_(None),
+        mailboxes.c.lease_until < now,
+        mailboxes.c.lease_owner.in_([owner, *dead_owners]),
+    )

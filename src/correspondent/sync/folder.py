@@ -71,9 +71,10 @@ def sync_folder(
 ) -> FolderPass:
     """Bring one watched folder up to date; returns what the pass did.
 
-    With ``full=False`` a cheap STATUS comes first and an unchanged folder (same UIDVALIDITY,
-    UIDNEXT and HIGHESTMODSEQ) is left alone; a full pass also finishes pending keyword writes
-    and retries failed messages.
+    With ``full=False`` a cheap check comes first and an unchanged folder (same UIDVALIDITY,
+    UIDNEXT and HIGHESTMODSEQ) is left alone: STATUS, or for the folder the session has selected,
+    NOOP and the changes the server reported since SELECT. A full pass also finishes pending
+    keyword writes and retries failed messages.
     """
     result = FolderPass(folder.name)
     if not full and _unchanged(session, folder):
@@ -129,10 +130,17 @@ def _unchanged(session: ImapSession, folder: WatchedFolder) -> bool:
     state = folder.state
     if state.uidvalidity is None or folder.regarding is not None:
         return False
-    try:
-        status = session.status(folder.name)
-    except ImapFolderNotFound:
-        return False
+    if session.is_selected(folder.name):
+        # STATUS would answer from the session's stale view (RFC 3501 §6.3.10).
+        rechecked = session.recheck_selected()
+        if rechecked is None:
+            return False
+        status = rechecked
+    else:
+        try:
+            status = session.status(folder.name)
+        except ImapFolderNotFound:
+            return False
     return (
         status.uidvalidity == state.uidvalidity
         and 0 < status.uidnext <= state.last_uid + 1

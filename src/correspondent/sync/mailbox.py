@@ -10,6 +10,7 @@ most ``ELSEWHERE_BATCH`` per pass, so a large backlog is spread over passes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from correspondent.domain.folder_messages import Outcome
@@ -44,15 +45,24 @@ def watched_folders(ctx: SyncContext, session: ImapSession | None = None) -> lis
     return folders
 
 
-def sync_mailbox_once(ctx: SyncContext, session: ImapSession, *, full: bool = True) -> MailboxPass:
+def sync_mailbox_once(
+    ctx: SyncContext,
+    session: ImapSession,
+    *,
+    full: bool = True,
+    changed: Collection[str] = (),
+) -> MailboxPass:
     """Sync every watched folder once and record the pass on the mailbox (``full=False``:
-    unchanged folders are skipped after a STATUS, see ``sync_folder``)."""
+    unchanged folders are skipped after a cheap check, see ``sync_folder``). Folders in
+    ``changed`` (IDLE reported a change) always get a full pass: the server said so, no check
+    can overrule it."""
     result = MailboxPass()
     folders = watched_folders(ctx, session)
     for folder in folders:
         if ctx.stop_requested():
             return result
-        result.folders.append(sync_folder(ctx, session, folder, full=full))
+        folder_full = full or folder.name in changed
+        result.folders.append(sync_folder(ctx, session, folder, full=folder_full))
     result.marked_elsewhere = mark_tracked_elsewhere(ctx, session, folders)
     with ctx.uow_factory() as uow:
         ctx.renew_lease(uow)

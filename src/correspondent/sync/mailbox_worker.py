@@ -114,10 +114,11 @@ class MailboxWorker(threading.Thread):
                 ctx.renew_lease(uow)
                 uow.commit()
             if time.monotonic() - last_full >= config.poll_interval:
-                # Cheap STATUS checks; every FULL_EVERY-th poll also retries failed messages
-                # and finishes interrupted keyword writes.
+                # Cheap checks of the folders IDLE did not report; every FULL_EVERY-th poll also
+                # retries failed messages and finishes interrupted keyword writes. What IDLE
+                # reported is synced in full here too, never left to a cheap check.
                 polls += 1
-                sync_mailbox_once(ctx, session, full=polls % FULL_EVERY == 0)
+                sync_mailbox_once(ctx, session, full=polls % FULL_EVERY == 0, changed=changed)
                 last_full = time.monotonic()
             elif changed:
                 for folder in watched_folders(ctx):

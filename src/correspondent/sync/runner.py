@@ -4,7 +4,9 @@
   or expired, and claims each with one conditional UPDATE (``MailboxRepository.claim``). Every
   committing transaction of a pass renews the lease and fails if another worker took it, so
   two workers never commit sync state for the same mailbox; a worker that dies stops renewing,
-  and after ``lease_for`` another worker takes over.
+  and after ``lease_for`` another worker takes over. On the same machine it does not wait: the
+  lease names the owner's process (``sync.lease_owner``), and a lease whose process is gone is
+  taken over at the next look (``scan_interval``), e.g. by the worker that replaces a killed one.
 * **Threads.** One sync thread per claimed mailbox (at most ``max_mailboxes``) plus one IDLE
   watcher per watched folder (at most ``max_watchers`` in the process; beyond that, folders are
   polled with STATUS every ``poll_interval``). Sync functions are plain; only this module knows
@@ -29,11 +31,8 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -44,6 +43,7 @@ from correspondent.mail.imap import ImapSession
 from correspondent.services.activities.track import MessageTracker
 from correspondent.services.mailboxes.connect import MailboxConnector
 from correspondent.services.ports import UnitOfWorkFactory
+from correspondent.sync import lease_owner
 from correspondent.sync.connect_slots import ConnectSlots
 from correspondent.sync.mailbox_worker import MailboxWorker
 
@@ -55,7 +55,7 @@ def _now() -> datetime:
 
 
 def default_owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    return lease_owner.new_owner()
 
 
 @dataclass
@@ -150,13 +150,16 @@ class SyncRunner:
         started: list[int] = []
         now = _now()
         with self.uow_factory() as uow:
-            due = uow.mailboxes.due(now, self.owner, room + len(self._workers))
+            dead = [o for o in uow.mailboxes.lease_holders(now) if lease_owner.is_dead(o)]
+            if dead:
+                log.debug("leases of dead workers may be taken over: %s", ", ".join(sorted(dead)))
+            due = uow.mailboxes.due(now, self.owner, room + len(self._workers), dead)
         for mailbox_id in due:
             if mailbox_id in self._workers or len(started) >= room:
                 continue
             with self.uow_factory() as uow:
                 claimed = uow.mailboxes.claim(
-                    mailbox_id, self.owner, now + self.config.lease_for, now
+                    mailbox_id, self.owner, now + self.config.lease_for, now, dead
                 )
                 uow.commit()
             if not claimed:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -93,11 +93,26 @@ class MailboxRepository(Protocol):
 
     def all(self, user_id: int | None = None) -> list[Mailbox]: ...
 
-    def due(self, now: datetime, owner: str, limit: int) -> list[int]:
-        """Enabled mailboxes whose retry time has come and whose lease is free or ours."""
+    def due(
+        self, now: datetime, owner: str, limit: int, dead_owners: Collection[str] = ()
+    ) -> list[int]:
+        """Enabled mailboxes whose retry time has come and whose lease is free, ours, or held
+        by one of ``dead_owners``."""
 
-    def claim(self, mailbox_id: int, owner: str, until: datetime, now: datetime) -> bool:
-        """Take the mailbox's lease if it is free, expired or already ours (atomic)."""
+    def claim(
+        self,
+        mailbox_id: int,
+        owner: str,
+        until: datetime,
+        now: datetime,
+        dead_owners: Collection[str] = (),
+    ) -> bool:
+        """Take the mailbox's lease if it is free, expired, already ours or held by one of
+        ``dead_owners`` (atomic)."""
+
+    def lease_holders(self, now: datetime) -> set[str]:
+        """The owners of the unexpired leases of enabled mailboxes (a worker checks which of
+        them are dead)."""
 
     def renew(self, mailbox_id: int, owner: str, until: datetime) -> bool:
         """Extend our lease; False when another worker took it (we must stop)."""
