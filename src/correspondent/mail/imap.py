@@ -372,6 +372,7 @@ class ImapSession:
 
     def close(self) -> None:
         """Log out and close the socket; never raises, safe to call twice."""
+        self._selected = None
         client, self._client = self._client, None
         if client is None:
             return
@@ -397,6 +398,7 @@ class ImapSession:
         return translate_errors(action, folder=folder, on_broken=self._drop)
 
     def _drop(self) -> None:
+        self._selected = None
         client, self._client = self._client, None
         if client is not None:
             with suppress(Exception):
