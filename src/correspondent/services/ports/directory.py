@@ -30,7 +30,8 @@ class DirectoryRepository(Protocol):
     def update_user(self, user: User) -> None: ...
 
     def user_names(self, ids: Iterable[int]) -> dict[int, str]:
-        """Users' email addresses by id."""
+        """Each of these users' email address, by id (how users are named in answers)."""
+        ...
 
     def add_record(self, record: Record) -> Record: ...
 
