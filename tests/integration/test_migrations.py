@@ -11,7 +11,6 @@ from alembic.script import ScriptDirectory
 
 from correspondent.bootstrap import Installation
 from correspondent.services.activities.track import MessageTracker, TrackRequest
-from correspondent.services.directory.entries import add_user
 from correspondent.storage.engine import create_database_engine
 from correspondent.storage.migrate import (
     HEAD_REVISION,
@@ -20,7 +19,7 @@ from correspondent.storage.migrate import (
     upgrade_if_needed,
 )
 from correspondent.storage.tables import activities, activity_trackers, metadata
-from tests.builders import address, make_message
+from tests.builders import add_user, address, make_message
 
 
 def test_single_head(installation: Installation) -> None:
@@ -67,7 +66,7 @@ def test_0006_marks_activities_nobody_tracks_as_untracked(installation: Installa
     from alembic import command
 
     tracker = MessageTracker(installation.uow, installation.blobs)
-    user = add_user(installation.uow, address("m", "ourco.example"), "M")
+    user = add_user(installation)
     kept = tracker.track(TrackRequest(make_message(sender=address("c")), user.email))
     tracked = tracker.track(TrackRequest(make_message(sender=address("c")), user.email))
     config = alembic_config(installation.engine)
