@@ -8,14 +8,15 @@ import time
 from dataclasses import dataclass, field
 
 from correspondent.bootstrap import Installation
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.mailbox import Mailbox, MailboxStatus, TlsChoice
 from correspondent.mail.imap import ImapSession
 from correspondent.mail.imap_errors import ImapConnectionError
 from correspondent.services.activities.track import MessageTracker
 from correspondent.services.directory import entries as directory
+from correspondent.services.mailboxes.add import MailboxInput, add_mailbox
 from correspondent.services.mailboxes.connect import MailboxConnector
 from correspondent.services.mailboxes.secrets import SecretBox
-from correspondent.services.mailboxes.setup import MailboxInput, add_mailbox
 from correspondent.sync.runner import SyncRunner
 from tests.builders import address
 from tests.sync.harness import fast_config
@@ -50,7 +51,8 @@ def test_simultaneous_connection_attempts_are_capped(installation: Installation)
         user = directory.add_user(installation.uow, address("m", "ourco.example"), "M")
         mailbox = add_mailbox(
             installation.uow,
-            connector,
+            connector.secrets,
+            OPERATOR,
             MailboxInput(user.email, "127.0.0.1", 1, TlsChoice.PLAIN, user.email, "pw"),
         )
         with installation.uow() as uow:
