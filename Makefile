@@ -2,6 +2,8 @@
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTEST_ARGS ?=
 RUN_ARGS ?=
+BENCH ?=
+BENCH_ARGS ?=
 
 .PHONY: setup run test test-sqlite test-postgres lint format bench clean
 
@@ -33,8 +35,13 @@ format: setup
 	$(UV) run --frozen ruff format src tests bench
 	$(UV) run --frozen ruff check --fix src tests bench
 
+# `make bench` lists the benchmarks; `make bench BENCH=tracking BENCH_ARGS="--count 1000"` runs one.
 bench: setup
-	$(UV) run --frozen python -m bench.run_all
+ifeq ($(BENCH),)
+	@$(UV) run --frozen python -m bench
+else
+	$(UV) run --frozen python -m bench.$(BENCH) $(BENCH_ARGS)
+endif
 
 clean:
 	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache
