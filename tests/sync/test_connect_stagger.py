@@ -13,7 +13,7 @@ from correspondent.domain.mailbox import Mailbox, MailboxStatus, TlsChoice
 from correspondent.mail.imap import ImapSession
 from correspondent.mail.imap_errors import ImapConnectionError
 from correspondent.services.activities.track import MessageTracker
-from correspondent.services.directory import entries as directory
+from correspondent.services.admin import users as admin_users
 from correspondent.services.mailboxes.add import MailboxInput, add_mailbox
 from correspondent.services.mailboxes.connect import MailboxConnector
 from correspondent.services.mailboxes.secrets import SecretBox
@@ -48,7 +48,7 @@ class CountingConnector(MailboxConnector):
 def test_simultaneous_connection_attempts_are_capped(installation: Installation) -> None:
     connector = CountingConnector(SecretBox.from_text("k"))
     for _ in range(MAILBOXES):
-        user = directory.add_user(installation.uow, address("m", "ourco.example"), "M")
+        user = admin_users.add_user(installation.uow, OPERATOR, address("m", "ourco.example"), "M")
         mailbox = add_mailbox(
             installation.uow,
             connector.secrets,

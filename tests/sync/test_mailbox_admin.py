@@ -17,7 +17,7 @@ from correspondent.domain.access import OPERATOR
 from correspondent.domain.errors import InvalidInput
 from correspondent.domain.mailbox import TlsChoice
 from correspondent.mail.imap_errors import ImapAuthenticationError
-from correspondent.services.directory import entries as directory
+from correspondent.services.admin import users as admin_users
 from correspondent.services.mailboxes.add import MailboxInput, add_mailbox
 from correspondent.services.mailboxes.connect import MailboxConnector
 from correspondent.services.mailboxes.enable import run_mailbox_test
@@ -37,10 +37,10 @@ def _connector() -> MailboxConnector:
 def test_address_that_stopped_matching_is_refused_by_test_and_enable(
     installation: Installation, dovecot: DovecotServer, dovecot_user: tuple[str, str]
 ) -> None:
-    """Adding refuses a mismatch (tests/integration/test_mailbox_lifecycle.py); a user whose
-    CRM address changed afterwards is stopped at Test & Enable, with an alert."""
+    """Adding refuses a mismatch (tests/unit/test_mailbox_use_cases.py, the API and CLI tests);
+    a user whose CRM address changed afterwards is stopped at Test & Enable, with an alert."""
     login, password = dovecot_user
-    user = directory.add_user(installation.uow, login, "Else")
+    user = admin_users.add_user(installation.uow, OPERATOR, login, "Else")
     mailbox = add_mailbox(
         installation.uow, _connector().secrets, OPERATOR,
         MailboxInput(login, dovecot.host, dovecot.port, TlsChoice.PLAIN, login, password),
@@ -65,7 +65,7 @@ def test_unapproved_address_and_wrong_password_raise_alerts(
     installation: Installation, dovecot: DovecotServer, dovecot_user: tuple[str, str]
 ) -> None:
     login, _ = dovecot_user
-    directory.add_user(installation.uow, login, "User", email_approved=False)
+    admin_users.add_user(installation.uow, OPERATOR, login, "User", email_approved=False)
     with installation.uow() as uow:
         uow.settings.set_org("tracking.require_approved_email", "on")
         uow.commit()
@@ -94,7 +94,7 @@ def test_xoauth2_mailbox_enables(
     from correspondent.domain.mailbox import AuthKind
 
     login, _ = dovecot_user
-    directory.add_user(installation.uow, login, "User")
+    admin_users.add_user(installation.uow, OPERATOR, login, "User")
     token = dovecot.grant_token(login)
     box = add_mailbox(
         installation.uow, _connector().secrets, OPERATOR,
