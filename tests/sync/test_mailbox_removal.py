@@ -88,9 +88,8 @@ def test_cli_remove_keeps_the_activities_and_their_trackers(env: SyncEnv) -> Non
 def test_api_remove_by_the_owner_keeps_the_activities_others_get_404(env: SyncEnv) -> None:
     activity_id = _tracked_activity(env)
     trackers = env.trackers(activity_id)
-    owner = {
-        "Authorization": f"Bearer {auth.create_token(env.installation.uow, env.user.email).token}"
-    }
+    token = auth.create_token(env.installation.uow, OPERATOR, env.user.email).token
+    owner = {"Authorization": f"Bearer {token}"}
     stranger = make_api_user(env.installation)
     url = f"/api/v1/mailboxes/{env.mailbox_id}"
     with TestClient(create_app(env.installation)) as client:
