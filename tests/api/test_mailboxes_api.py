@@ -143,7 +143,9 @@ def test_add_enable_folders_and_tracked_folders_against_dovecot(
 ) -> None:
     login, password = dovecot_user
     user = admin_users.add_user(installation.uow, OPERATOR, login, "Mail User")
-    headers = {"Authorization": f"Bearer {auth.create_token(installation.uow, user.email).token}"}
+    headers = {
+        "Authorization": f"Bearer {auth.create_token(installation.uow, OPERATOR, user.email).token}"
+    }
     folder = unique("Clients/Acme")
     imap_client.create_folder(folder)
     body = _body(login, port=dovecot.port, password=password)
