@@ -48,11 +48,12 @@ def child(path: str, data_dir: str) -> None:
     from correspondent.services.activities import operations
     from correspondent.services.activities.track import MessageTracker, TrackRequest
     from correspondent.services.admin import settings as configuration
-    from correspondent.services.directory import entries as directory
+    from correspondent.services.admin import users as admin_users
 
     inst = build_installation(Settings(data_dir=Path(data_dir)))
-    directory.add_user(inst.uow, "me@ourco.example", "Me")
-    configuration.set_org_setting(inst.uow, "attachments.max_bytes", str(64 * 1024 * 1024))
+    admin_users.add_user(inst.uow, OPERATOR, "me@ourco.example", "Me")
+    limits = {"attachments.max_bytes": str(64 * 1024 * 1024)}
+    configuration.change_org_settings(inst.uow, OPERATOR, limits)
     baseline = peak_rss_mb()
     started = time.perf_counter()
     result = MessageTracker(inst.uow, inst.blobs).track(

@@ -52,6 +52,7 @@ class FakeData:
     blob_refs: Counter[str] = field(default_factory=Counter)
     quarantine: list[QuarantinedMessage] = field(default_factory=list)
     shares: dict[tuple[RecordRef, int], ShareAccess] = field(default_factory=dict)
+    business_units: dict[int, BusinessUnit] = field(default_factory=dict)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -64,13 +65,15 @@ class FakeDirectory:
         self.data = data
 
     def business_unit_by_name(self, name: str) -> BusinessUnit | None:
-        return None
+        return next((b for b in self.data.business_units.values() if b.name == name), None)
 
     def add_business_unit(self, name: str, parent_id: int | None) -> BusinessUnit:
-        raise NotImplementedError("business units are not faked")
+        unit = BusinessUnit(self.data.new_id(), name, parent_id)
+        self.data.business_units[unit.id] = unit
+        return unit
 
     def business_units(self) -> list[BusinessUnit]:
-        return []
+        return sorted(self.data.business_units.values(), key=lambda b: b.id)
 
     def add_user(self, user: User, password_hash: str | None = None) -> User:
         added = dataclasses.replace(user, id=self.data.new_id())
@@ -90,7 +93,7 @@ class FakeDirectory:
         self.data.users[user.id] = user
 
     def user_names(self, ids: Iterable[int]) -> dict[int, str]:
-        return {i: self.data.users[i].name for i in ids if i in self.data.users}
+        return {i: self.data.users[i].email for i in ids if i in self.data.users}
 
     def add_record(self, record: Record) -> Record:
         record_kind(record.type)
@@ -100,7 +103,7 @@ class FakeDirectory:
 
     def add_records_bulk(self, items: Sequence[Record]) -> None:
         for item in items:
-            self.add_record(item)
+            item.id = self.add_record(item).id  # as the real one: ids are filled in
 
     def record(self, ref: RecordRef) -> Record | None:
         return self.data.records.get(ref)

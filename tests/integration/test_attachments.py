@@ -56,7 +56,9 @@ def test_oversized_attachment_and_the_limit_setting(installation: Installation) 
         user.email,
     )
     assert _states(view)["big.csv"][0] == "too_large"
-    configuration.set_org_setting(installation.uow, "attachments.max_bytes", str(6 * 1024 * 1024))
+    configuration.change_org_settings(
+        installation.uow, OPERATOR, {"attachments.max_bytes": str(6 * 1024 * 1024)}
+    )
     view = track(
         installation,
         make_message(sender=address(), attachments=[("big.csv", "text/csv", big)]),
@@ -64,14 +66,16 @@ def test_oversized_attachment_and_the_limit_setting(installation: Installation) 
     )
     assert _states(view)["big.csv"][0] == "saved"
     with pytest.raises(InvalidInput):
-        configuration.set_org_setting(
-            installation.uow, "attachments.max_bytes", str(129 * 1024 * 1024)
+        configuration.change_org_settings(
+            installation.uow, OPERATOR, {"attachments.max_bytes": str(129 * 1024 * 1024)}
         )
 
 
 def test_blocked_list_is_editable(installation: Installation) -> None:
     user = add_user(installation)
-    configuration.set_org_setting(installation.uow, "attachments.blocked_extensions", "csv zip")
+    configuration.change_org_settings(
+        installation.uow, OPERATOR, {"attachments.blocked_extensions": "csv zip"}
+    )
     view = track(
         installation,
         make_message(

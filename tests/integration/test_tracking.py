@@ -87,7 +87,9 @@ def test_internal_mail_is_two_activities_unless_the_setting_is_off(
     assert sent["id"] != received["id"]
     assert (sent["direction"], received["direction"]) == ("outgoing", "incoming")
 
-    configuration.set_org_setting(installation.uow, "tracking.internal_as_two_activities", "off")
+    configuration.change_org_settings(
+        installation.uow, OPERATOR, {"tracking.internal_as_two_activities": "off"}
+    )
     raw = make_message(sender=sender.email, to=[receiver.email])
     assert (
         track(installation, raw, sender.email)["id"]
@@ -129,7 +131,9 @@ def test_regarding_is_set_on_track_and_can_be_changed_later(installation: Instal
 
 def test_require_regarding_setting(installation: Installation) -> None:
     user = add_user(installation)
-    configuration.set_org_setting(installation.uow, "tracking.require_regarding", "on")
+    configuration.change_org_settings(
+        installation.uow, OPERATOR, {"tracking.require_regarding": "on"}
+    )
     with pytest.raises(InvalidInput, match="regarding"):
         track(installation, make_message(sender=address()), user.email)
 
@@ -227,7 +231,9 @@ def test_batch_tracking_reports_each_message_on_its_own(installation: Installati
 
 def test_a_batch_sees_what_it_added_itself(installation: Installation) -> None:
     user = add_user(installation)
-    configuration.set_personal_option(installation.uow, user.email, "auto_create", "contact")
+    configuration.change_personal_options(
+        installation.uow, OPERATOR, {"auto_create": "contact"}, user.email
+    )
     stranger = address("new")
     account = add_record(installation, "account", user, name="Initech")
     original = make_message(sender=stranger, to=[user.email], message_id="<first@batch>")
