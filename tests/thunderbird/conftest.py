@@ -8,6 +8,7 @@ prove is the add-on and Thunderbird; the API and storage are proven on both else
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +18,6 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from imapclient import IMAPClient
 
 from correspondent.api.app import create_app
 from correspondent.api.server import tcp_listener
@@ -25,8 +25,9 @@ from correspondent.bootstrap import Installation
 from correspondent.services import auth
 from tests.conftest import BACKENDS
 from tests.support.dovecot import DovecotServer
-from tests.sync.harness import SyncEnv, make_env
-from tests.thunderbird.mail import install_addon, store_password
+from tests.sync.conftest import env  # noqa: F401  (the CRM user with its Dovecot mailbox)
+from tests.sync.harness import SyncEnv
+from tests.thunderbird.mail import install_addon, show_message, store_password, sync_inbox
 from tests.thunderbird.pane import OptionsPage, TrackingPane
 from tests.thunderbird.thunderbird import Thunderbird, wait_for
 
@@ -38,10 +39,35 @@ def backend() -> str:
     return BACKENDS[0]
 
 
-@dataclass
 class Server:
-    url: str
-    installation: Installation
+    """The real API on a loopback port (uvicorn in a thread of the test process); ``stop``
+    and ``start`` make it unreachable and back on the same address."""
+
+    def __init__(self, installation: Installation) -> None:
+        self.installation = installation
+        self.app = create_app(installation)
+        self.port = 0
+        self.url = ""
+        self._running: tuple[uvicorn.Server, threading.Thread, socket.socket] | None = None
+
+    def start(self) -> None:
+        listener = tcp_listener("127.0.0.1", self.port)
+        self.port = listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        running = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", lifespan="off"))
+        thread = threading.Thread(target=running.run, kwargs={"sockets": [listener]}, daemon=True)
+        thread.start()
+        self._running = (running, thread, listener)
+        wait_for(lambda: running.started, 60, "the API server started")
+
+    def stop(self) -> None:
+        if self._running is None:
+            return
+        running, thread, listener = self._running
+        self._running = None
+        running.should_exit = True
+        thread.join(timeout=30)
+        listener.close()
 
     def api(self, token: str) -> httpx.Client:
         return httpx.Client(
@@ -51,41 +77,42 @@ class Server:
 
 @pytest.fixture
 def server(installation: Installation) -> Iterator[Server]:
-    """The real API on a loopback port (uvicorn in a thread of the test process)."""
-    listener = tcp_listener("127.0.0.1", 0)
-    host, port = listener.getsockname()[:2]
-    config = uvicorn.Config(create_app(installation), log_level="warning", lifespan="off")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    wait_for(lambda: running.started, 60, "the API server started")
-    yield Server(f"http://{host}:{port}", installation)
-    running.should_exit = True
-    thread.join(timeout=30)
-    listener.close()
-
-
-@pytest.fixture
-def env(
-    installation: Installation,
-    dovecot: DovecotServer,
-    dovecot_user: tuple[str, str],
-    imap_client: IMAPClient,
-) -> SyncEnv:
-    """The CRM user whose email address is the Dovecot login, with that mailbox synced."""
-    login, password = dovecot_user
-    return make_env(installation, dovecot.host, dovecot.port, login, password, imap_client)
+    running = Server(installation)
+    running.start()
+    yield running
+    running.stop()
 
 
 @dataclass
 class MailClient:
+    """Thunderbird with the test account and the add-on, and what it needs to start again."""
+
     tb: Thunderbird
     addon: dict[str, Any]
     token: str
+    addon_dir: Path
 
     @property
     def pane(self) -> TrackingPane:
         return TrackingPane(self.tb, self.addon)
+
+    def open_pane(self, message_id: str) -> TrackingPane:
+        """Show the message (fetched from the server first) and open the tracking pane on it."""
+        pane = self.pane
+        pane.close()
+        sync_inbox(self.tb, [message_id])
+        show_message(self.tb, message_id)
+        pane.open()
+        return pane
+
+    def restart(self) -> None:
+        """Quit and start again on the same profile; the temporary add-on is installed again
+        (with its storage and UUID kept, as for an installed add-on)."""
+        self.tb.quit()
+        self.tb.start()
+        self.tb.register_page_actor()
+        addon = install_addon(self.tb, str(self.addon_dir))
+        assert addon["uuid"] == self.addon["uuid"]
 
 
 def start_thunderbird(
@@ -132,7 +159,7 @@ def addon_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def mail_client(
-    env: SyncEnv,
+    env: SyncEnv,  # noqa: F811  (the fixture imported above)
     server: Server,
     dovecot: DovecotServer,
     dovecot_user: tuple[str, str],
@@ -143,6 +170,6 @@ def mail_client(
     tb, addon = start_thunderbird(dovecot, login, password, login, addon_dir)
     try:
         sign_in(tb, addon, server.url, token)
-        yield MailClient(tb, addon, token)
+        yield MailClient(tb, addon, token, addon_dir)
     finally:
         tb.close()

@@ -125,11 +125,6 @@ def show_message(tb: Thunderbird, message_id: str) -> None:
     )
 
 
-def set_offline(tb: Thunderbird, offline: bool) -> None:
-    """Thunderbird offline or back online (what File > Work Offline switches)."""
-    tb.run("Services.io.offline = args[0];", offline)
-
-
 def install_addon(tb: Thunderbird, path: str) -> dict[str, Any]:
     """Install the unpacked add-on as a temporary add-on; returns its id and page UUID."""
     result: dict[str, Any] = tb.run(

@@ -91,11 +91,17 @@ class AddonPage:
         self.tb.type_text(text)
 
     def wait_for_status(self, kind: str) -> dict[str, Any]:
-        return wait_for(
-            lambda: (seen := self.describe()) and seen["statusKind"] == kind and seen,
-            WAIT,
-            f"status {kind!r} on {self.prefix} (last: {self.describe()})",
-        )
+        try:
+            return wait_for(
+                lambda: (seen := self.describe()) and seen["statusKind"] == kind and seen,
+                WAIT,
+                f"status {kind!r} on {self.prefix}",
+            )
+        except AssertionError as error:
+            raise AssertionError(
+                f"{error}\nThe page shows: {self.describe()}\n"
+                f"Thunderbird's log ends:\n{self.tb.log_tail(60)}"
+            ) from None
 
 
 class TrackingPane(AddonPage):

@@ -7,7 +7,7 @@ import pytest
 
 from tests.sync.harness import SyncEnv
 from tests.thunderbird.conftest import MailClient, Server
-from tests.thunderbird.mail import show_message, sync_inbox, wait_for_keyword
+from tests.thunderbird.mail import wait_for_keyword
 
 pytestmark = pytest.mark.dovecot
 
@@ -16,10 +16,7 @@ def test_track_from_the_pane_makes_the_activity_tags_the_message_and_the_server(
     mail_client: MailClient, env: SyncEnv, server: Server
 ) -> None:
     message_id = env.append("INBOX", subject="Quote for the spring order")
-    sync_inbox(mail_client.tb, [message_id])
-    show_message(mail_client.tb, message_id)
-    pane = mail_client.pane
-    pane.open()
+    pane = mail_client.open_pane(message_id)
     assert pane.wait_for_status("not-tracked")["status"] == "Not tracked"
 
     pane.press("Track")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -31,6 +32,7 @@ THUNDERBIRD_BINARY = os.environ.get("THUNDERBIRD_BINARY", "/usr/bin/thunderbird"
 START_TIMEOUT = 120.0
 ACTOR_DIR = Path(__file__).resolve().parent / "actor"
 T = TypeVar("T")
+NOISE = re.compile(r"Gtk-CRITICAL|Gtk-WARNING|glib warning|GDK_IS_SCREEN|GTK_IS_ICON_THEME")
 
 
 class ThunderbirdUnavailable(RuntimeError):
@@ -76,6 +78,10 @@ def profile_prefs(
         "xpinstall.signatures.required": False,
         # The extension process must read the test-only page actor from the profile.
         "security.sandbox.content.level": 0,
+        # A temporary add-on is uninstalled when Thunderbird quits; keeping its storage and
+        # page UUID lets a test quit and start again as a user closing Thunderbird would.
+        "extensions.webextensions.keepStorageOnUninstall": True,
+        "extensions.webextensions.keepUuidOnUninstall": True,
         "mail.shell.checkDefaultClient": False,
         "mail.provider.suppress_dialog_on_startup": True,
         "mail.spotlight.firstRunDone": True,
@@ -87,6 +93,7 @@ def profile_prefs(
         "app.update.disabledForTesting": True,
         "browser.dom.window.dump.enabled": True,
         "devtools.console.stdout.chrome": True,
+        "devtools.console.stdout.content": True,  # the add-on's console, in the log
         "mail.accountmanager.accounts": "account1,account2",
         "mail.accountmanager.defaultaccount": "account1",
         "mail.accountmanager.localfoldersserver": "server2",
@@ -161,6 +168,25 @@ class Thunderbird:
         self.client.set_context(self.client.CONTEXT_CHROME)
         self.client.timeout.script = 120
 
+    def quit(self) -> None:
+        """Quit Thunderbird as a user does (File > Quit), keeping the profile for ``start``."""
+        client, self.client = self.client, None
+        assert client is not None and self.process is not None
+        # Quit after answering, so Marionette gets its reply before the connection goes.
+        client.execute_script(
+            "setTimeout(() => Services.startup.quit(Ci.nsIAppStartup.eAttemptQuit), 100);",
+            new_sandbox=False,
+        )
+        with contextlib.suppress(Exception):
+            client.delete_session(send_request=False)
+        try:
+            self.process.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+            raise AssertionError(f"Thunderbird did not quit:\n{self.log_tail()}") from None
+        self.process = None
+
     def close(self) -> None:
         client, self.client = self.client, None
         if client is not None:
@@ -178,10 +204,13 @@ class Thunderbird:
         shutil.rmtree(self.profile, ignore_errors=True)
 
     def log_tail(self, lines: int = 40) -> str:
+        """The end of Thunderbird's output, without GTK's complaints about having no display."""
         try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+            text = self.log_path.read_text(errors="replace")
         except OSError:
             return ""
+        kept = [line for line in text.splitlines() if line.strip() and not NOISE.search(line)]
+        return "\n".join(kept[-lines:])
 
     @property
     def marionette(self) -> Marionette:
