@@ -45,7 +45,7 @@ def child(path: str, data_dir: str) -> None:
     from correspondent.bootstrap import build as build_installation
     from correspondent.config import Settings
     from correspondent.domain.access import OPERATOR
-    from correspondent.services.activities import operations
+    from correspondent.services.activities import queries
     from correspondent.services.activities.track import MessageTracker, TrackRequest
     from correspondent.services.admin import settings as configuration
     from correspondent.services.admin import users as admin_users
@@ -60,7 +60,7 @@ def child(path: str, data_dir: str) -> None:
         TrackRequest(Path(path).read_bytes(), "me@ourco.example")
     )
     elapsed = time.perf_counter() - started
-    view = operations.get_activity(inst.uow, OPERATOR, result.activity_id)
+    view = queries.get_activity(inst.uow, OPERATOR, result.activity_id)
     peak = peak_rss_mb()
     attachment = view["attachments"][0]
     print(

@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Any, cast
 
 from correspondent.domain.access import ACTIVITY_TYPE, RecordFacts, Role, Scope, ShareAccess
-from correspondent.domain.activity import EmailActivity, Tracker
+from correspondent.domain.activity import ActivityStatus, EmailActivity, Tracker
 from correspondent.domain.errors import DuplicateActivity
 from correspondent.domain.quarantine import QuarantinedMessage
 from correspondent.domain.records import (
@@ -122,7 +122,7 @@ class FakeDirectory:
         found: dict[RecordRef, str] = {}
         for ref in refs:
             if ref.type == USER_TYPE and ref.id in self.data.users:
-                found[ref] = self.data.users[ref.id].email
+                found[ref] = self.data.users[ref.id].name
             elif ref in self.data.records:
                 found[ref] = self.data.records[ref].name
         return found
@@ -204,6 +204,9 @@ class FakeActivities:
         removed = len(activity.trackers) - len(kept)
         activity.trackers = kept
         return removed
+
+    def set_status(self, activity_id: int, status: ActivityStatus) -> None:
+        self.data.activities[activity_id].status = status
 
     def add_notification(self, activity_id: int, text: str) -> None:
         self.data.activities[activity_id].notifications.append(text)
@@ -347,8 +350,8 @@ class FakeAccess:
         self, refs: Iterable[RecordRef], scopes: dict[str, Scope], user_ids: Iterable[int]
     ) -> dict[RecordRef, str]:
         names = FakeDirectory(self.data).names(self.readable(refs, scopes))
-        users = [RecordRef(USER_TYPE, i) for i in user_ids]
-        return names | FakeDirectory(self.data).names(users)
+        emails = FakeDirectory(self.data).user_names(user_ids)  # users by address, as in SQL
+        return names | {RecordRef(USER_TYPE, i): email for i, email in emails.items()}
 
     def share_of(self, ref: RecordRef, user_id: int) -> ShareAccess | None:
         return self.data.shares.get((ref, user_id))

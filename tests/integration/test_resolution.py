@@ -27,9 +27,10 @@ def test_from_precedence_user_contact_account_lead(installation: Installation) -
     contact = add_record(installation, "contact", me, last_name="C", email=shared)
     view = track(installation, make_message(sender=shared), me.email)
     assert _from(view)["record"]["id"] == contact
-    colleague = add_user(installation, email=shared)
+    colleague = add_user(installation, email=shared, name="Cole League")
     view = track(installation, make_message(sender=shared), me.email)
-    assert _from(view)["record"] == {"type": "user", "id": colleague.id, "name": shared}
+    # A user is shown by name, as any record is, not by address (issue 8).
+    assert _from(view)["record"] == {"type": "user", "id": colleague.id, "name": "Cole League"}
     assert lead  # the lead never wins while anything above it matches
 
 

@@ -168,6 +168,9 @@ class UntrackOut(BaseModel):
 
 class TrackOut(BaseModel):
     created: bool
+    tracker_added: bool = Field(
+        description="Whether your tracker was added (false: you already tracked the message)."
+    )
     readable: bool
     activity: dict[str, Any] | None
     message: str
