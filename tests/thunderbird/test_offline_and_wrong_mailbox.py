@@ -20,9 +20,9 @@ from correspondent.services.admin import users as admin_users
 from tests.builders import address
 from tests.support.dovecot import DovecotServer
 from tests.sync.harness import SyncEnv
-from tests.thunderbird.conftest import MailClient, Server, sign_in, start_thunderbird
 from tests.thunderbird.mail import show_message, sync_inbox, wait_for_keyword
 from tests.thunderbird.pane import TrackingPane
+from tests.thunderbird.session import MailClient, Server, sign_in, start_thunderbird
 from tests.thunderbird.thunderbird import wait_for
 
 pytestmark = pytest.mark.dovecot

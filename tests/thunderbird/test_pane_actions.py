@@ -7,8 +7,8 @@ import pytest
 
 from correspondent.domain.records import RecordRef
 from tests.sync.harness import SyncEnv
-from tests.thunderbird.conftest import MailClient, Server
 from tests.thunderbird.mail import remove_tag, wait_for_keyword
+from tests.thunderbird.session import MailClient, Server
 from tests.thunderbird.thunderbird import wait_for
 
 pytestmark = pytest.mark.dovecot

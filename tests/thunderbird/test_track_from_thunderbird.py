@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.sync.harness import SyncEnv
-from tests.thunderbird.conftest import MailClient, Server
 from tests.thunderbird.mail import wait_for_keyword
+from tests.thunderbird.session import MailClient, Server
 
 pytestmark = pytest.mark.dovecot
 
