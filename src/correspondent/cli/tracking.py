@@ -28,7 +28,7 @@ from correspondent.services.activities.mail_import import (
     count_messages,
     iter_mailbox,
 )
-from correspondent.services.activities.quarantine import list_quarantine
+from correspondent.services.admin.quarantine import list_quarantine
 
 if TYPE_CHECKING:
     from correspondent.bootstrap import Installation
@@ -295,7 +295,7 @@ def attachment_remove(activity_id: int, attachment_id: int, user: UserOpt) -> No
 @handle_errors
 def quarantine_list(json_output: Json = False) -> None:
     """Messages that could not be tracked, with the reason."""
-    items = list_quarantine(STATE.installation().uow)
+    items = list_quarantine(STATE.installation().uow, OPERATOR)
     rows = [
         {
             "id": q.id,
