@@ -44,7 +44,7 @@ def main() -> None:
         login, password = dovecot.new_user()
         installation = build(Settings(data_dir=work / "data", database_url=url))
         admin_users.add_user(installation.uow, OPERATOR, login, "Bench User")
-        token = auth.create_token(installation.uow, login).token
+        token = auth.create_token(installation.uow, OPERATOR, login).token
         message_ids = []
         with IMAPClient(dovecot.host, dovecot.port, ssl=False) as imap:
             imap.login(login, password)

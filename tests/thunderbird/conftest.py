@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from correspondent.bootstrap import Installation
+from correspondent.domain.access import OPERATOR
 from correspondent.services import auth
 from tests.conftest import BACKENDS
 from tests.support.dovecot import DovecotServer
@@ -55,7 +56,7 @@ def mail_client(
     addon_dir: Path,
 ) -> Iterator[MailClient]:
     login, password = dovecot_user
-    token = auth.create_token(server.installation.uow, env.user.email).token
+    token = auth.create_token(server.installation.uow, OPERATOR, env.user.email).token
     tb, addon = start_thunderbird(dovecot, login, password, login, addon_dir)
     try:
         sign_in(tb, addon, server.url, token)

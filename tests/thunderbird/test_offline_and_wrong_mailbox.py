@@ -71,7 +71,7 @@ def test_a_mailbox_that_is_not_the_crm_address_gets_the_reference_message_and_no
     other = admin_users.add_user(
         server.installation.uow, OPERATOR, address("crm", "ourco.example"), "Other"
     )
-    token = auth.create_token(server.installation.uow, other.email).token
+    token = auth.create_token(server.installation.uow, OPERATOR, other.email).token
     login, password = dovecot_user
     message_id = env.append("INBOX", subject="Not my mailbox")
     tb, addon = start_thunderbird(dovecot, login, password, login, addon_dir)
