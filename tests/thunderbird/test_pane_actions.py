@@ -8,6 +8,7 @@ import pytest
 from correspondent.domain.records import RecordRef
 from tests.sync.harness import SyncEnv
 from tests.thunderbird.mail import remove_tag, wait_for_keyword
+from tests.thunderbird.pane import TrackingPane
 from tests.thunderbird.session import MailClient, Server
 from tests.thunderbird.thunderbird import wait_for
 
@@ -25,6 +26,11 @@ def _track(mail_client: MailClient, env: SyncEnv, message_id: str) -> int:
     return activity_id
 
 
+def _choices(pane: TrackingPane) -> list[str]:
+    seen = pane.describe() or {"controls": []}
+    return [c["name"] for c in seen["controls"] if c["name"].startswith("Choose ")]
+
+
 def test_set_regarding_searches_records_and_links_the_activity(
     mail_client: MailClient, env: SyncEnv
 ) -> None:
@@ -36,6 +42,8 @@ def test_set_regarding_searches_records_and_links_the_activity(
     pane = mail_client.pane
     pane.press("Set Regarding…")
     pane.fill("Search records", "Lights")
+    # Each keystroke searches again: wait for the list of the whole word before choosing.
+    wait_for(lambda: _choices(pane) == ["Choose Harbour Lights Ltd"], 90, "search results")
     pane.press("Choose Harbour Lights Ltd")
     wait_for(
         lambda: "Harbour Lights Ltd (account)" in (pane.describe() or {}).get("text", ""),
