@@ -3,7 +3,10 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTEST_ARGS ?=
 RUN_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-postgres lint format bench clean
+WEB := src/correspondent/web
+VENDOR := $(WEB)/static/vendor
+
+.PHONY: setup run test test-sqlite test-postgres lint format bench clean web-assets messages screenshots
 
 $(UV):
 	python3 -m venv .tools
@@ -15,8 +18,24 @@ $(UV):
 	$(UV) sync --frozen --compile-bytecode
 	touch .venv/.synced
 
-setup: .venv/.synced
+setup: .venv/.synced web-assets
 	@$(UV) run --frozen python -m compileall -q src >/dev/null
+
+# The browser assets come from the npm registry at set-up (package-lock.json pins them); only the
+# files the pages load are copied, into a git-ignored folder. --ignore-scripts: no install hooks.
+web-assets: $(VENDOR)/.copied
+
+$(VENDOR)/.copied: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)/swagger-ui
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/swagger-ui/
+	touch $@
+
+# Extract the interface text into the catalogs (then translate the new entries in ja).
+messages: setup
+	$(UV) run --frozen pybabel extract -F $(WEB)/babel.cfg -k N_ --no-location --sort-output -o $(WEB)/locales/messages.pot $(WEB)
+	$(UV) run --frozen pybabel update -i $(WEB)/locales/messages.pot -d $(WEB)/locales -D messages --no-fuzzy-matching --ignore-obsolete
 
 run: setup
 	$(UV) run --frozen correspondent serve $(RUN_ARGS)
