@@ -39,6 +39,10 @@ messages: setup
 	$(UV) run --frozen pybabel extract -F $(WEB)/babel.cfg -k N_ --no-location --sort-output -o $(WEB)/locales/messages.pot $(WEB)
 	$(UV) run --frozen pybabel update -i $(WEB)/locales/messages.pot -d $(WEB)/locales -D messages --no-fuzzy-matching --ignore-obsolete
 
+# The main pages on the demo data (desktop and phone, English and Japanese) in Debian's Chromium.
+screenshots: setup
+	$(UV) run --frozen python -m tests.web.screenshots docs/screenshots
+
 run: setup
 	$(UV) run --frozen correspondent serve $(RUN_ARGS)
 

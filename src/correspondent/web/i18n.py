@@ -20,6 +20,7 @@ from babel import Locale
 from babel.dates import format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import Translations
 
 LOCALES_DIR = Path(__file__).parent / "locales"
@@ -90,12 +91,20 @@ class Localiser:
             moment, format, tzinfo=ZoneInfo(self.time_zone), locale=self.language
         )
 
+    def size(self, size: int) -> str:
+        """A file size in the user's number format: bytes, KB or MB (powers of 1024)."""
+        for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+            if size >= factor:
+                return f"{format_decimal(size / factor, '#,##0.#', locale=self.language)} {unit}"
+        return self.ngettext("%(num)d byte", "%(num)d bytes", size)
+
     def template_globals(self) -> Mapping[str, Any]:
         return {
             "_": self.gettext,
             "gettext": self.gettext,
             "ngettext": self.ngettext,
             "format_datetime": self.datetime,
+            "format_size": self.size,
             "language": self.language,
             "time_zone": self.time_zone,
         }

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from correspondent import __version__
+from correspondent.web.labels import label
 from correspondent.web.security import PAGE_CSP
 from correspondent.web.session import Visitor, localiser_for
 
@@ -26,6 +27,7 @@ def build_environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["version"] = __version__
+    env.globals["label"] = label
     return env
 
 

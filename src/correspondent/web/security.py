@@ -32,6 +32,19 @@ DOCS_CSP = (
     "frame-ancestors 'none'"
 )
 
+
+def body_csp(*, remote_images: bool) -> str:
+    """The message body's own document: no script at all (``sandbox`` without allow-scripts,
+    as the frame is too), the message's inline styles, and images only from the message itself
+    unless the reader chose to load remote content."""
+    images = "data: https: http:" if remote_images else "data:"
+    return (
+        f"default-src 'none'; img-src {images}; style-src 'unsafe-inline'; "
+        "sandbox allow-popups allow-popups-to-escape-sandbox; base-uri 'none'; "
+        "form-action 'none'; frame-ancestors 'self'"
+    )
+
+
 SIGN_IN_CSRF_COOKIE = "correspondent_sign_in_csrf"
 CSRF_FIELD = "csrf_token"
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import anyio.to_thread
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from correspondent.api.deps import InstallationDep
@@ -16,7 +18,12 @@ RECENT = 10
 
 
 @router.get("/")
-async def home(request: Request, inst: InstallationDep, visitor: VisitorDep) -> Response:
+async def home(
+    request: Request,
+    inst: InstallationDep,
+    visitor: VisitorDep,
+    done: Annotated[str, Query(max_length=40)] = "",
+) -> Response:
     page = await anyio.to_thread.run_sync(
         lambda: list_activities(
             inst.uow.read_only,
@@ -25,4 +32,4 @@ async def home(request: Request, inst: InstallationDep, visitor: VisitorDep) -> 
             limit=RECENT,
         )
     )
-    return render(request, "home.html", visitor, recent=page.items)
+    return render(request, "home.html", visitor, recent=page.items, deleted=done == "deleted")

@@ -7,3 +7,24 @@
     if (summary) summary.focus();
   });
 })();
+
+// Dialogs: a button with data-dialog="ID" opens <dialog id="ID"> as a modal; data-close closes
+// the dialog it is in. Opening tells the dialog's content (htmx listens for "dialog-opened").
+document.addEventListener("click", function (event) {
+  var target = event.target instanceof Element ? event.target : null;
+  if (!target) return;
+  var opener = target.closest("[data-dialog]");
+  if (opener) {
+    var dialog = document.getElementById(opener.getAttribute("data-dialog"));
+    if (dialog && typeof dialog.showModal === "function") {
+      dialog.showModal();
+      dialog.dispatchEvent(new Event("dialog-opened"));
+    }
+    return;
+  }
+  var closer = target.closest("[data-close]");
+  if (closer) {
+    var open = closer.closest("dialog");
+    if (open) open.close();
+  }
+});
