@@ -17,9 +17,10 @@ with warnings.catch_warnings():
 
 from correspondent.api.app import create_app
 from correspondent.bootstrap import Installation
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.users import User
 from correspondent.services import auth
-from correspondent.services.directory import entries as directory
+from correspondent.services.admin import users as admin_users
 from tests.builders import address, unique
 
 PASSWORD_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -32,7 +33,9 @@ class WebUser:
 
 
 def make_web_user(inst: Installation, role: str = "salesperson", name: str = "Web User") -> WebUser:
-    user = directory.add_user(inst.uow, address("w", "ourco.example"), name, roles=[role])
+    user = admin_users.add_user(
+        inst.uow, OPERATOR, address("w", "ourco.example"), name, roles=[role]
+    )
     password = unique("pw-")
     auth.set_password(inst.uow, user.email, password)
     return WebUser(user, password)

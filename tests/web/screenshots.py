@@ -17,7 +17,7 @@ from correspondent.bootstrap import build
 from correspondent.config import Settings
 from correspondent.demo.seed import seed_demo_if_empty
 from correspondent.services import auth
-from correspondent.services.activities.operations import (
+from correspondent.services.activities.queries import (
     ActivityFilter,
     get_activity,
     list_activities,

@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from correspondent.bootstrap import Installation
 from correspondent.cli.first_steps import startup_message
 from correspondent.demo.seed import DEMO_ADMIN, USERS, seed_demo_if_empty
-from correspondent.services.directory import entries as directory
+from correspondent.domain.access import OPERATOR
+from correspondent.services.admin.users import list_users
 from tests.web.conftest import WebUser, sign_in
 
 
@@ -20,7 +21,7 @@ def test_the_printed_demo_passwords_sign_in(web: TestClient, installation: Insta
     assert summary is not None
     printed = dict(re.findall(r"^\s+(\S+@ourco\.example)\s+(\S+)\s+\(", summary, re.MULTILINE))
     assert set(printed) == {email for email, *_ in USERS}
-    users = {u.email: u for u in directory.list_users(installation.uow)}
+    users = {u.email: u for u in list_users(installation.uow, OPERATOR)}
     for email in (DEMO_ADMIN, "sam.sales@ourco.example"):
         web.cookies.clear()
         sign_in(web, WebUser(users[email], printed[email]))

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 from fastapi.testclient import TestClient
 
 from correspondent.bootstrap import Installation
+from correspondent.domain.access import OPERATOR
 from correspondent.services.activities.track import MessageTracker, TrackRequest
-from correspondent.services.admin.settings import set_personal_option
+from correspondent.services.admin.settings import change_personal_options
 from correspondent.web.app import missing_vendor_files
 from tests.builders import address, make_message, unique
 from tests.web.conftest import WebUser, make_web_user, sign_in
@@ -90,7 +91,7 @@ def test_japanese_from_the_browser_unless_the_option_says_otherwise(
     assert '<html lang="en">' in web.get("/sign-in", headers={"Accept-Language": "fr"}).text
     sign_in(web, rep)
     assert "最近追跡したメール" in web.get("/", headers=japanese).text
-    set_personal_option(installation.uow, rep.user.email, "language", "en")
+    change_personal_options(installation.uow, OPERATOR, {"language": "en"}, rep.user.email)
     assert "My recently tracked email" in web.get("/", headers=japanese).text
 
 
@@ -98,7 +99,7 @@ def test_times_are_shown_in_the_users_time_zone(
     web: TestClient, installation: Installation, rep: WebUser
 ) -> None:
     _track(installation, rep, unique("Zone "), date=datetime(2026, 3, 1, 23, 30, tzinfo=UTC))
-    set_personal_option(installation.uow, rep.user.email, "time_zone", "Asia/Tokyo")
+    change_personal_options(installation.uow, OPERATOR, {"time_zone": "Asia/Tokyo"}, rep.user.email)
     sign_in(web, rep)
     home = web.get("/", headers={"Accept-Language": "en"})
     assert "3/2/26, 8:30" in home.text, "23:30 UTC is 08:30 the next morning in Tokyo"

@@ -7,9 +7,7 @@ from fastapi.testclient import TestClient
 from correspondent.bootstrap import Installation
 from correspondent.domain.records import RecordRef
 from correspondent.services.activities.track import MessageTracker, TrackRequest
-from correspondent.services.directory import entries as directory
-from correspondent.services.directory.entries import RecordInput
-from tests.builders import address, make_message, unique
+from tests.builders import add_record, address, make_message, unique
 from tests.web.conftest import WebUser, make_web_user, sign_in
 
 
@@ -17,9 +15,7 @@ def test_the_timeline_shows_each_user_what_they_may_read(
     web: TestClient, installation: Installation, rep: WebUser
 ) -> None:
     name = unique("Fabrikam ")
-    account = directory.add_record(
-        installation.uow, RecordInput("account", {"name": name}, rep.user.email)
-    )
+    account_id = add_record(installation, "account", rep.user, name=name)
     colleague = make_web_user(installation)
     admin = make_web_user(installation, "administrator", "Ada Web")
     subjects = {}
@@ -27,10 +23,10 @@ def test_the_timeline_shows_each_user_what_they_may_read(
         subject = unique("About the account ")
         raw = make_message(sender=who.user.email, to=[address("c")], subject=subject)
         MessageTracker(installation.uow, installation.blobs).track(
-            TrackRequest(raw, who.user.email, RecordRef("account", account.id))
+            TrackRequest(raw, who.user.email, RecordRef("account", account_id))
         )
         subjects[who.user.email] = subject
-    path = f"/records/account/{account.id}"
+    path = f"/records/account/{account_id}"
     sign_in(web, rep)
     page = web.get(path)
     assert page.status_code == 200 and f"<h1>{name}</h1>" in page.text

@@ -7,11 +7,9 @@ from fastapi.testclient import TestClient
 
 from correspondent.bootstrap import Installation
 from correspondent.domain.access import OPERATOR
-from correspondent.services.activities.operations import get_activity
+from correspondent.services.activities.queries import get_activity
 from correspondent.services.activities.track import MessageTracker, TrackRequest
-from correspondent.services.directory import entries as directory
-from correspondent.services.directory.entries import RecordInput
-from tests.builders import address, make_message, unique
+from tests.builders import add_record, address, make_message, unique
 from tests.web.conftest import WebUser, make_web_user, sign_in
 
 
@@ -66,14 +64,12 @@ def test_set_regarding_through_search_results(
     """Salespeople read every customer record, so the search offers them all; a record that
     does not exist is refused as the API refuses it."""
     activity_id = _track(installation, rep)
-    mine = directory.add_record(
-        installation.uow, RecordInput("opportunity", {"name": unique("Mine ")}, rep.user.email)
-    )
+    mine_id = add_record(installation, "opportunity", rep.user, name=unique("Mine "))
     csrf = sign_in(web, rep)
     found = web.get(
         "/records/search", params={"q": "mine", "type": "opportunity", "activity": activity_id}
     )
-    assert f'value="opportunity:{mine.id}"' in found.text
+    assert f'value="opportunity:{mine_id}"' in found.text
     assert 'value="account:' not in found.text  # filtered by type
     refused = web.post(
         f"/activities/{activity_id}/regarding",
@@ -82,11 +78,11 @@ def test_set_regarding_through_search_results(
     assert refused.status_code == 404
     done = web.post(
         f"/activities/{activity_id}/regarding",
-        data={"csrf_token": csrf, "record": f"opportunity:{mine.id}"},
+        data={"csrf_token": csrf, "record": f"opportunity:{mine_id}"},
         follow_redirects=False,
     )
     assert done.status_code == 303
-    assert get_activity(installation.uow, OPERATOR, activity_id)["regarding"]["id"] == mine.id
+    assert get_activity(installation.uow, OPERATOR, activity_id)["regarding"]["id"] == mine_id
 
 
 def test_the_body_has_its_own_sandboxing_csp_and_remote_images_only_when_asked(

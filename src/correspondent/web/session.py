@@ -18,7 +18,7 @@ from correspondent.bootstrap import Installation
 from correspondent.domain.access import Actor
 from correspondent.domain.settings import PersonalOptions
 from correspondent.domain.users import User
-from correspondent.services.admin.operations import personal_options
+from correspondent.services.admin.settings import personal_options
 from correspondent.services.auth import AuthenticationFailed, authenticate_session
 from correspondent.web.i18n import Localiser, choose_language
 from correspondent.web.security import check_token
@@ -46,7 +46,7 @@ class Visitor:
 def _visitor(inst: Installation, session_id: str) -> Visitor:
     with inst.uow.read_only() as uow:
         found = authenticate_session(uow, session_id)
-    options = PersonalOptions.from_stored(personal_options(inst.uow.read_only, found.user))
+    options = PersonalOptions.from_stored(personal_options(inst.uow.read_only, found.actor))
     return Visitor(found.user, found.actor, session_id, found.csrf_token, options)
 
 

@@ -10,9 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from correspondent.bootstrap import Installation
 from correspondent.services.activities.track import MessageTracker, TrackRequest
-from correspondent.services.directory import entries as directory
-from correspondent.services.directory.entries import RecordInput
-from tests.builders import address, make_message, unique
+from tests.builders import add_record, address, make_message, unique
 from tests.web.browser.conftest import Watched, open_page, sign_in_with_form
 from tests.web.browser_support import PHONE, axe_violations
 from tests.web.conftest import WebUser
@@ -26,10 +24,7 @@ HOSTILE_HTML = (
 
 def _customer(inst: Installation, owner: WebUser, name: str) -> tuple[int, str]:
     email = address("info", unique("d") + ".test")
-    record = directory.add_record(
-        inst.uow, RecordInput("account", {"name": name, "email": email}, owner.user.email)
-    )
-    return record.id, email
+    return add_record(inst, "account", owner.user, name=name, email=email), email
 
 
 def _track(inst: Installation, who: WebUser, **kwargs: object) -> int:

@@ -10,7 +10,7 @@ from correspondent.domain.access import Actor
 from correspondent.mail.parse import parse_message
 from correspondent.mail.sanitize import sanitize_html
 from correspondent.services.activities.attachments import raw_message
-from correspondent.services.activities.operations import get_activity
+from correspondent.services.activities.queries import get_activity
 from correspondent.services.ports import BlobStore, UnitOfWorkFactory
 
 

@@ -19,7 +19,7 @@ from correspondent.api.routes.activities import file_response
 from correspondent.domain.records import RecordRef
 from correspondent.services.activities import attachments, untrack
 from correspondent.services.activities.body import message_body
-from correspondent.services.activities.operations import get_activity
+from correspondent.services.activities.queries import get_activity
 from correspondent.services.activities.regarding import set_regarding
 from correspondent.web.pages import render
 from correspondent.web.security import body_csp

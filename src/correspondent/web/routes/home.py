@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from correspondent.api.deps import InstallationDep
-from correspondent.services.activities.operations import ActivityFilter, list_activities
+from correspondent.services.activities.queries import ActivityFilter, list_activities
 from correspondent.web.pages import render
 from correspondent.web.session import VisitorDep
 

@@ -12,7 +12,7 @@ from correspondent.api.deps import InstallationDep
 from correspondent.domain.errors import NotFound
 from correspondent.domain.records import RecordRef
 from correspondent.services.activities.timeline import timeline
-from correspondent.services.records.operations import get_record, list_records
+from correspondent.services.records.queries import get_record, list_records
 from correspondent.web.pages import render
 from correspondent.web.session import Visitor, VisitorDep
 
@@ -38,8 +38,8 @@ def search_records(
             sort="-modified_at",
             limit=RESULTS,
         )
-        found += page.items
-    found.sort(key=lambda r: r["modified_at"], reverse=True)
+        found += [record.as_dict() for record in page.items]
+    found.sort(key=lambda r: str(r["modified_at"]), reverse=True)
     return found[:RESULTS]
 
 
@@ -72,7 +72,7 @@ async def record_page(
     ref = RecordRef(type_name, record_id)
 
     def read() -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        record = get_record(inst.uow.read_only, visitor.actor, ref)
+        record = get_record(inst.uow.read_only, visitor.actor, ref).as_dict()
         with inst.uow.read_only() as uow:
             return record, timeline(uow, visitor.actor, ref, limit=50).items
 
