@@ -56,7 +56,9 @@ def create_app(installation: Installation) -> FastAPI:
         limits=[
             (f"{API_PREFIX}/{path}", installation.settings.max_message_bytes)
             for path in ("track", "untrack")
-        ],
+        ]
+        # The web app's Track email page: many messages in one upload.
+        + [("/track", installation.settings.max_message_bytes)],
     )
 
     @app.get("/health", tags=["health"])

@@ -28,3 +28,12 @@ document.addEventListener("click", function (event) {
     if (open) open.close();
   }
 });
+
+// Upload progress on the Track email page (htmx reports the request's upload progress).
+document.addEventListener("htmx:xhr:progress", function (event) {
+  var progress = document.getElementById("track-progress");
+  var detail = event.detail;
+  if (!progress || !detail || !detail.lengthComputable) return;
+  progress.hidden = false;
+  progress.value = Math.round((detail.loaded / detail.total) * 100);
+});
