@@ -37,7 +37,7 @@ def make_web_user(inst: Installation, role: str = "salesperson", name: str = "We
         inst.uow, OPERATOR, address("w", "ourco.example"), name, roles=[role]
     )
     password = unique("pw-")
-    auth.set_password(inst.uow, user.email, password)
+    auth.set_password(inst.uow, OPERATOR, user.email, password)
     return WebUser(user, password)
 
 

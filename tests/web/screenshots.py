@@ -16,6 +16,7 @@ from correspondent.api.app import create_app
 from correspondent.bootstrap import build
 from correspondent.config import Settings
 from correspondent.demo.seed import seed_demo_if_empty
+from correspondent.domain.access import OPERATOR
 from correspondent.services import auth
 from correspondent.services.activities.queries import (
     ActivityFilter,
@@ -43,7 +44,7 @@ def main(out: Path) -> None:
     with tempfile.TemporaryDirectory() as data:
         inst = build(Settings(data_dir=Path(data)))
         seed_demo_if_empty(inst)
-        auth.set_password(inst.uow, USER, PASSWORD)
+        auth.set_password(inst.uow, OPERATOR, USER, PASSWORD)
         session = auth.sign_in(inst.uow, USER, PASSWORD, "screenshots")
         with inst.uow() as uow:
             actor = auth.authenticate_session(uow, session.session_id).actor

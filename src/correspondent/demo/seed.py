@@ -134,9 +134,9 @@ def seed_demo_if_empty(inst: Installation) -> str | None:
     for email, name, roles, _ in USERS:
         # Random, so that no two installations share a password; shown once, like the token.
         password = secrets.token_urlsafe(12)
-        auth.set_password(inst.uow, email, password)
+        auth.set_password(inst.uow, OPERATOR, email, password)
         sign_ins.append(f"  {email:<28} {password}   ({name}, {', '.join(roles)})")
-    admin_token = auth.create_token(inst.uow, DEMO_ADMIN, "demo").token
+    admin_token = auth.create_token(inst.uow, OPERATOR, DEMO_ADMIN, "demo").token
     return (
         f"Seeded the demo organisation: {len(USERS)} users, {len(CUSTOMERS)} accounts, "
         f"{tracked} tracked emails.\n"
