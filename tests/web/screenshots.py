@@ -50,13 +50,13 @@ def main(out: Path) -> None:
             actor = auth.authenticate_session(uow, session.session_id).actor
         wanted = ActivityFilter(owner_id=session.user.id)
         recent = list_activities(inst.uow, actor, wanted, limit=40)
-        views = [get_activity(inst.uow, actor, a["id"]) for a in recent.items]
+        views = [get_activity(inst.uow, actor, a.id) for a in recent.items]
         # The richest pane: a reply with attachments and a regarding record, as far as any is.
         best = max(
             views,
-            key=lambda v: (bool(v["correlation"]), bool(v["attachments"]), bool(v["regarding"])),
+            key=lambda v: (bool(v.correlation), bool(v.attachments), bool(v.regarding)),
         )
-        activity_id = best["id"]
+        activity_id = best.id
         with serving(create_app(inst)) as base, sync_playwright() as playwright:
             browser = launch_chromium(playwright)
             for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):

@@ -47,8 +47,8 @@ def test_upload_tracks_every_message_regarding_the_chosen_record(
     assert len(ids) == 4
     for activity_id, subject in zip(ids, subjects, strict=True):
         view = get_activity(installation.uow, OPERATOR, activity_id)
-        assert view["subject"] == subject
-        assert view["regarding"]["id"] == account_id
+        assert view.subject == subject
+        assert view.regarding.id == account_id
     assert "more.mbox #2" in answer.text
     assert "broken.eml" in answer.text and "Quarantined" in answer.text
 

@@ -29,7 +29,7 @@ def test_every_pane_endpoint_is_404_for_an_activity_the_user_may_not_read(
 ) -> None:
     other = make_web_user(installation)
     activity_id = _track(installation, other)
-    attachment_id = get_activity(installation.uow, OPERATOR, activity_id)["attachments"][0]["id"]
+    attachment_id = get_activity(installation.uow, OPERATOR, activity_id).attachments[0].id
     csrf = sign_in(web, rep)
     for path in ("", "/body", "/body?remote=true", "/original", f"/attachments/{attachment_id}"):
         assert web.get(f"/activities/{activity_id}{path}").status_code == 404, path
@@ -40,22 +40,20 @@ def test_every_pane_endpoint_is_404_for_an_activity_the_user_may_not_read(
     ):
         answer = web.post(f"/activities/{activity_id}{path}", data={"csrf_token": csrf, **data})
         assert answer.status_code == 404, path
-    assert get_activity(installation.uow, OPERATOR, activity_id)["attachments"][0]["status"] == (
-        "saved"
-    )
+    assert get_activity(installation.uow, OPERATOR, activity_id).attachments[0].status == ("saved")
 
 
 def test_changes_need_the_csrf_token(
     web: TestClient, installation: Installation, rep: WebUser
 ) -> None:
     activity_id = _track(installation, rep)
-    attachment_id = get_activity(installation.uow, OPERATOR, activity_id)["attachments"][0]["id"]
+    attachment_id = get_activity(installation.uow, OPERATOR, activity_id).attachments[0].id
     sign_in(web, rep)
     for path in (f"/attachments/{attachment_id}/remove", "/untrack", "/regarding"):
         answer = web.post(f"/activities/{activity_id}{path}", data={"csrf_token": "forged"})
         assert answer.status_code == 403, path
     view = get_activity(installation.uow, OPERATOR, activity_id)
-    assert view["attachments"][0]["status"] == "saved" and view["trackers"]
+    assert view.attachments[0].status == "saved" and view.trackers
 
 
 def test_set_regarding_through_search_results(
@@ -82,7 +80,7 @@ def test_set_regarding_through_search_results(
         follow_redirects=False,
     )
     assert done.status_code == 303
-    assert get_activity(installation.uow, OPERATOR, activity_id)["regarding"]["id"] == mine_id
+    assert get_activity(installation.uow, OPERATOR, activity_id).regarding.id == mine_id
 
 
 def test_the_body_has_its_own_sandboxing_csp_and_remote_images_only_when_asked(

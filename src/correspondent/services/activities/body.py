@@ -32,7 +32,7 @@ def message_body(
 ) -> MessageBody:
     """The body for ``actor``, who must read the activity (else NotFound, as everywhere)."""
     view = get_activity(uow_factory, actor, activity_id)
-    html, text = view["html_body"], view["text_body"]
+    html, text = view.html_body, view.text_body
     if not (load_remote_content and html):
         return MessageBody(html, text, False)
     parsed = parse_message(raw_message(uow_factory, blobs, actor, activity_id).data)

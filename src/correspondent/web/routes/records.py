@@ -12,6 +12,7 @@ from correspondent.api.deps import InstallationDep
 from correspondent.domain.errors import NotFound
 from correspondent.domain.records import RecordRef
 from correspondent.services.activities.timeline import timeline
+from correspondent.services.activities.views import ActivitySummaryView
 from correspondent.services.records.queries import get_record, list_records
 from correspondent.web.pages import render
 from correspondent.web.session import Visitor, VisitorDep
@@ -71,7 +72,7 @@ async def record_page(
         raise NotFound(f"There is no page for {type_name!r} records.")
     ref = RecordRef(type_name, record_id)
 
-    def read() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    def read() -> tuple[dict[str, Any], list[ActivitySummaryView]]:
         record = get_record(inst.uow.read_only, visitor.actor, ref).as_dict()
         with inst.uow.read_only() as uow:
             return record, timeline(uow, visitor.actor, ref, limit=50).items

@@ -25,6 +25,7 @@ from correspondent.domain.records import RecordRef
 from correspondent.services.activities.mail_import import MailboxFormat, iter_mailbox
 from correspondent.services.activities.track import MessageQuarantined, MessageTracker
 from correspondent.services.activities.track_for_user import track_for_user
+from correspondent.services.activities.views import ActivityView
 from correspondent.services.records.queries import get_record
 from correspondent.web.pages import render
 from correspondent.web.session import FormVisitorDep, Visitor, VisitorDep
@@ -38,7 +39,7 @@ class TrackOutcome:
     """One message of the upload and what became of it."""
 
     origin: str
-    activity: dict[str, Any] | None
+    activity: ActivityView | None
     created: bool
     message: str
     quarantined: bool = False
