@@ -3,7 +3,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTEST_ARGS ?=
 RUN_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-postgres lint format bench clean
+.PHONY: setup run test test-under-load test-sqlite test-postgres lint format bench clean
 
 $(UV):
 	python3 -m venv .tools
@@ -23,6 +23,10 @@ run: setup
 
 test: setup
 	$(UV) run --frozen pytest -n 2 $(PYTEST_ARGS)
+
+# The suite while another CPU-bound process runs on each core (docs/testing.md).
+test-under-load: setup
+	PYTEST_ARGS="$(PYTEST_ARGS)" .ci/test-under-load
 
 lint: setup
 	$(UV) run --frozen ruff check src tests bench

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -158,17 +156,6 @@ def _activity_ids(uow: object, message_id: str) -> list[int]:
             sa.select(activities.c.id).where(activities.c.message_id == message_id)
         ).scalars()
     )
-
-
-def wait_until(check: Callable[[], object], timeout: float = 10.0, interval: float = 0.02) -> float:
-    """Poll ``check`` until truthy; returns the seconds it took (AssertionError on timeout)."""
-    start = time.monotonic()
-    while True:
-        if check():
-            return time.monotonic() - start
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(interval)
 
 
 def make_env(
