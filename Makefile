@@ -2,8 +2,10 @@
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTEST_ARGS ?=
 RUN_ARGS ?=
+BENCH ?=
+BENCH_ARGS ?=
 
-.PHONY: setup run test test-under-load test-sqlite test-postgres lint format bench clean
+.PHONY: setup run test test-under-load test-sqlite test-postgres lint format bench clean addon
 
 $(UV):
 	python3 -m venv .tools
@@ -37,8 +39,17 @@ format: setup
 	$(UV) run --frozen ruff format src tests bench
 	$(UV) run --frozen ruff check --fix src tests bench
 
+# `make bench` lists the benchmarks; `make bench BENCH=tracking BENCH_ARGS="--count 1000"` runs one.
 bench: setup
-	$(UV) run --frozen python -m bench.run_all
+ifeq ($(BENCH),)
+	@$(UV) run --frozen python -m bench
+else
+	$(UV) run --frozen python -m bench.$(BENCH) $(BENCH_ARGS)
+endif
+
+# The Thunderbird add-on from clients/ (no build step beyond copying and zipping; docs/clients.md).
+addon:
+	python3 clients/build_addon.py --xpi dist/correspondent-thunderbird.xpi
 
 clean:
-	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache dist

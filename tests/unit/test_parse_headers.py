@@ -184,3 +184,60 @@ def test_obsolete_space_before_colon_is_accepted() -> None:
     parsed = parse_message(_eml(b"Subject : hello\r\nFrom  : a@x.example\r\n"))
     assert parsed.subject == "hello"
     assert parsed.from_[0].address == "a@x.example"
+
+
+def test_raw_8bit_bytes_inside_q_encoded_words_of_address_fields() -> None:
+    # Old Eudora and Outlook Express wrote the 8-bit byte itself instead of "=FC".
+    parsed = parse_message(
+        _eml(
+            b"From: =?iso-8859-1?Q?J\xfcrgen_M\xfcller?= <j@x.example>\r\n"
+            b"To: =?iso-8859-1?Q?J\xfcrgen?= <J@X.example>,\r\n"
+            b" =?utf-8?Q?Ren\xc3\xa9?= <r@x.example>\r\n"
+            b"Cc: =?iso-8859-1?Q?Fran=E7ois_\xc7a?= <f@x.example>\r\n"
+            b"Bcc: =?windows-1252?q?\x80uro?= <e@x.example>\r\n"
+            b"Subject: =?iso-8859-1?Q?Gr\xfc=DFe?=\r\n"
+        )
+    )
+    assert [(a.address, a.display_name) for a in parsed.from_] == [("j@x.example", "Jürgen Müller")]
+    assert [(a.address, a.display_name) for a in parsed.to] == [
+        ("j@x.example", "Jürgen"),
+        ("r@x.example", "René"),
+    ]
+    assert parsed.cc[0].display_name == "François Ça"
+    assert parsed.bcc[0].display_name == "€uro"
+    assert parsed.subject == "Grüße"
+    assert parsed.decode_problems == ()
+
+
+def test_raw_bytes_the_encoded_words_charset_cannot_decode_are_replaced_and_noted() -> None:
+    parsed = parse_message(
+        _eml(b"From: =?us-ascii?Q?J\xfcrgen?= <j@x.example>\r\nTo: =?utf-8?Q?J\xfcrgen?= <k@x>\r\n")
+    )
+    assert parsed.from_[0].display_name == "Jürgen"  # us-ascii says nothing: undeclared
+    assert parsed.to[0].display_name == "J\ufffdrgen"
+    assert parsed.decode_problems == ("To display name: undecodable characters replaced",)
+
+
+def test_raw_bytes_inside_a_b_encoded_word_are_dropped_and_noted() -> None:
+    encoded = base64.b64encode("Jürgen".encode()).decode()
+    raw = f"Subject: =?utf-8?B?{encoded[:4]}\xfc{encoded[4:]}?=\r\n".encode("latin-1")
+    parsed = parse_message(_eml(b"From: a@x.example\r\n" + raw))
+    assert parsed.subject == "Jürgen"
+    assert parsed.decode_problems == ("Subject: damaged encoded-word, decoded as far as possible",)
+
+
+def test_raw_8bit_encoded_word_in_attachment_names() -> None:
+    parsed = parse_message(
+        b"From: a@x.example\r\nContent-Type: multipart/mixed; boundary=zz\r\n\r\n"
+        b'--zz\r\nContent-Type: application/pdf; name="=?iso-8859-1?Q?Pr\xfcfung.pdf?="\r\n'
+        b"Content-Disposition: attachment; filename==?iso-8859-1?Q?Pr\xfcfung.pdf?=\r\n\r\n"
+        b"%PDF\r\n--zz--\r\n"
+    )
+    assert [a.filename for a in parsed.attachments] == ["Prüfung.pdf"]
+
+
+def test_utf8_byte_order_mark_before_the_first_field() -> None:
+    parsed = parse_message(b"\xef\xbb\xbf" + _eml(b"From: a@x.example\r\nSubject: BOM\r\n"))
+    assert parsed.subject == "BOM"
+    assert parsed.from_[0].address == "a@x.example"
+    assert parsed.text_body == "body\n"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import subprocess
 import sys
 import time
@@ -12,7 +14,7 @@ import pytest
 from correspondent.domain.errors import MessageDeferred, MessageRejected
 from correspondent.mail import parse as parse_module
 from correspondent.mail.limits import Deadline
-from correspondent.mail.parse import ParseLimits, parse_message
+from correspondent.mail.parse import PARSER_FAULT_REASON, ParseLimits, parse_message
 
 _HEAD = b"From: a@x.example\r\nSubject: limits\r\n"
 
@@ -144,14 +146,23 @@ def test_slightly_broken_message_still_parses() -> None:
     assert parsed.sent_at is None
 
 
-def test_unexpected_errors_become_rejections_naming_the_type(
-    monkeypatch: pytest.MonkeyPatch,
+def test_an_unexpected_error_becomes_a_reason_the_user_can_act_on_and_a_logged_traceback(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def broken(raw: bytes) -> None:
-        raise KeyError("boom")
+        raise KeyError("secret-from-the-message")
 
     monkeypatch.setattr(parse_module, "_feed", broken)
-    assert _rejection(_HEAD + b"\r\nbody").startswith("message could not be parsed (KeyError")
+    raw = _HEAD + b"\r\nbody"
+    digest = hashlib.sha256(raw).hexdigest()
+    with caplog.at_level(logging.ERROR, logger="correspondent.mail.parse"):
+        reason = _rejection(raw)
+    assert reason == PARSER_FAULT_REASON.format(digest=digest[:12])
+    assert "report it to your administrator" in reason
+    assert "KeyError" not in reason and "secret" not in reason
+    (record,) = [r for r in caplog.records if r.name == "correspondent.mail.parse"]
+    assert digest in record.getMessage()
+    assert record.exc_info is not None and record.exc_info[0] is KeyError
 
 
 _MEMORY_PROBE = """

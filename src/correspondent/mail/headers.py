@@ -21,7 +21,7 @@ import re
 from datetime import UTC, datetime
 from email.utils import getaddresses, parsedate_to_datetime
 
-from correspondent.mail.charsets import DecodedText, decode_declared, decode_undeclared
+from correspondent.mail.charsets import DecodedText, codecs_for, decode_declared, decode_undeclared
 from correspondent.mail.message import MailAddress
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
@@ -31,6 +31,8 @@ _ADDRESS_TOKEN = re.compile(r"[^@\s<>,;:\"()\[\]]+@[^@\s<>,;:\"()\[\]]+")
 _ADDRESS_SPECIALS = re.compile(r'[,;:<>@"()\[\]\\]')
 _MESSAGE_ID = re.compile(r"<([^<>]*)>")
 _WHITESPACE = re.compile(r"\s+")
+_NOT_BASE64_TEXT = re.compile(rb"[^A-Za-z0-9+/=\s]")
+_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/=]")
 
 
 def _raw_bytes(text: str) -> bytes:
@@ -50,15 +52,49 @@ def _plain_text(text: str, hint: str | None) -> DecodedText:
         return DecodedText(_SURROGATES.sub("\ufffd", text), replaced=True)
 
 
-def _word_bytes(encoding: str, payload: str) -> bytes:
+def _payload_bytes(payload: str, charset: str) -> bytes:
+    """The bytes of an encoded-word's payload, which should be ASCII but often is not.
+
+    Old Eudora and Outlook Express put raw 8-bit bytes inside encoded-words; they reach us as
+    surrogate escapes and are bytes *of the word's charset*. Real non-ASCII characters only
+    appear when a caller decoded the surrounding text first; they go back to bytes in the word's
+    charset when it can hold them, else in UTF-8.
+    """
+    if payload.isascii():
+        return payload.encode("ascii")
+    out = bytearray()
+    for char in payload:
+        if char.isascii() or "\udc80" <= char <= "\udcff":
+            out += char.encode("ascii", "surrogateescape")
+            continue
+        try:
+            out += char.encode(codecs_for(charset)[0])
+        except (IndexError, LookupError, UnicodeError, ValueError):
+            out += char.encode("utf-8")
+    return bytes(out)
+
+
+def _escape_raw_q_bytes(match: re.Match[str]) -> str:
+    """Write the raw 8-bit bytes inside a Q encoded-word as ``=XX`` escapes."""
+    payload = match.group(3)
+    if match.group(2) not in "qQ" or _SURROGATES.search(payload) is None:
+        return match.group(0)
+    escaped = _SURROGATES.sub(lambda raw: f"={ord(raw.group(0)) - 0xDC00:02X}", payload)
+    return f"=?{match.group(1)}?{match.group(2)}?{escaped}?="
+
+
+def _word_bytes(encoding: str, payload: str, charset: str) -> tuple[bytes, bool]:
+    """Decode one encoded-word's payload to bytes; True when part of it was damage."""
+    data = _payload_bytes(payload, charset)
     if encoding in "qQ":
-        return binascii.a2b_qp(payload.encode("ascii", "surrogateescape"), header=True)
-    data = "".join(payload.split())
+        return binascii.a2b_qp(data, header=True), False
+    damaged = _NOT_BASE64_TEXT.search(data) is not None
+    data = _NOT_BASE64.sub(b"", data)
     data = data[: len(data) - 1] if len(data) % 4 == 1 else data  # a lone sextet carries no byte
     try:
-        return binascii.a2b_base64(data + "=" * (-len(data) % 4))
+        return binascii.a2b_base64(data + b"=" * (-len(data) % 4)), damaged
     except (binascii.Error, ValueError):
-        return b""
+        return b"", True
 
 
 def decode_text(value: str, hint: str | None, problems: list[str], what: str) -> str:
@@ -70,13 +106,15 @@ def decode_text(value: str, hint: str | None, problems: list[str], what: str) ->
         return decoded.text
     chunks: list[tuple[str | None, bytes | str]] = []  # (charset, bytes) or (None, text)
     pos = 0
+    damaged = False
     for match in _ENCODED_WORD.finditer(value):
         between = value[pos : match.start()]
         previous_is_word = bool(chunks) and chunks[-1][0] is not None
         if between and not (previous_is_word and between.isspace()):
             chunks.append((None, between))
         charset = match.group(1).lower().split("*", 1)[0]
-        data = _word_bytes(match.group(2), match.group(3))
+        data, word_damaged = _word_bytes(match.group(2), match.group(3), charset)
+        damaged = damaged or word_damaged
         last = chunks[-1] if chunks else None
         if last is not None and last[0] == charset and isinstance(last[1], bytes):
             chunks[-1] = (charset, last[1] + data)
@@ -96,6 +134,8 @@ def decode_text(value: str, hint: str | None, problems: list[str], what: str) ->
         parts.append(decoded.text)
     if replaced:
         problems.append(f"{what}: undecodable characters replaced")
+    if damaged:
+        problems.append(f"{what}: damaged encoded-word, decoded as far as possible")
     return "".join(parts)
 
 
@@ -122,7 +162,14 @@ def parse_addresses(
     """Parse every instance of one address header; duplicates within it are dropped."""
     found: dict[str, MailAddress] = {}
     for value in values:
-        text = _plain_text(value, hint).text if _SURROGATES.search(value) else value
+        if _SURROGATES.search(value):
+            # Raw bytes inside an encoded-word belong to the word's charset: keep them as bytes
+            # before the rest of the field is decoded as undeclared text.
+            if "=?" in value:
+                value = _ENCODED_WORD.sub(_escape_raw_q_bytes, value)
+            text = _plain_text(value, hint).text
+        else:
+            text = value
         if "=?" in text:
             text = _ENCODED_WORD.sub(_protect_specials, text)
         unreadable: list[str] = []

@@ -27,6 +27,14 @@ _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _BOUNDARY_PARAM = re.compile(rb"boundary\s*\*?\d*\*?\s*=", re.IGNORECASE)
 
 
+class LimitExceeded(MessageRejected):
+    """The message breaks one of the ``ParseLimits``; ``limit`` is the name of that field."""
+
+    def __init__(self, reason: str, limit: str) -> None:
+        super().__init__(reason)
+        self.limit = limit
+
+
 @dataclass(frozen=True)
 class ParseLimits:
     """Upper bounds for one message; the defaults suit ordinary mail with big attachments."""
@@ -53,9 +61,10 @@ class Deadline:
 
     def check(self, stage: str) -> None:
         if time.thread_time() > self._cpu_ends_at:
-            raise MessageRejected(
+            raise LimitExceeded(
                 f"message needs more than {self._limits.time_budget_seconds:g} s of processor "
-                f"time to parse (stopped while {stage})"
+                f"time to parse (stopped while {stage})",
+                "time_budget_seconds",
             )
         if time.monotonic() > self._elapsed_ends_at:
             raise MessageDeferred(
@@ -77,17 +86,22 @@ def check_raw(raw: bytes, limits: ParseLimits) -> None:
     if not raw.strip():
         raise MessageRejected("the message is empty")
     if len(raw) > limits.max_total_bytes:
-        raise MessageRejected(f"message larger than {_size(limits.max_total_bytes)}")
+        raise LimitExceeded(
+            f"message larger than {_size(limits.max_total_bytes)}", "max_total_bytes"
+        )
     end = _HEADER_END.search(raw, 0, limits.max_header_bytes + 4)
     header_length = end.start() if end is not None else len(raw)
     if header_length > limits.max_header_bytes:
-        raise MessageRejected(f"header block larger than {_size(limits.max_header_bytes)}")
+        raise LimitExceeded(
+            f"header block larger than {_size(limits.max_header_bytes)}", "max_header_bytes"
+        )
     # Every multipart declares a boundary, so this bounds the part count from below without
     # parsing; it keeps pathological nesting away from the recursive parser.
     boundaries = len(_BOUNDARY_PARAM.findall(raw))
     if boundaries > limits.max_parts:
-        raise MessageRejected(
-            f"more than {limits.max_parts} MIME parts ({boundaries} multipart boundaries)"
+        raise LimitExceeded(
+            f"more than {limits.max_parts} MIME parts ({boundaries} multipart boundaries)",
+            "max_parts",
         )
 
 
@@ -103,12 +117,13 @@ def check_structure(message: Message, limits: ParseLimits) -> None:
         part, depth = stack.pop()
         count += 1
         if count > limits.max_parts:
-            raise MessageRejected(f"more than {limits.max_parts} MIME parts")
+            raise LimitExceeded(f"more than {limits.max_parts} MIME parts", "max_parts")
         if depth > limits.max_depth:
-            raise MessageRejected(f"MIME nesting deeper than {limits.max_depth} levels")
+            raise LimitExceeded(f"MIME nesting deeper than {limits.max_depth} levels", "max_depth")
         if depth and _header_bytes(part) > limits.max_header_bytes:
-            raise MessageRejected(
-                f"a MIME part's header block is larger than {_size(limits.max_header_bytes)}"
+            raise LimitExceeded(
+                f"a MIME part's header block is larger than {_size(limits.max_header_bytes)}",
+                "max_header_bytes",
             )
         payload = part.get_payload()
         if isinstance(payload, list):

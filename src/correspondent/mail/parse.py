@@ -22,11 +22,13 @@ quarantine, with a readable reason) and ``MessageDeferred`` when it could not be
 
 from __future__ import annotations
 
+import logging
 import re
 from email.message import Message
 from email.parser import BytesFeedParser
 from email.policy import EmailPolicy
 
+from correspondent.domain.activity import content_digest
 from correspondent.domain.errors import MessageDeferred, MessageRejected
 from correspondent.mail.headers import (
     decode_text,
@@ -35,13 +37,30 @@ from correspondent.mail.headers import (
     parse_message_id,
     parse_references,
 )
-from correspondent.mail.limits import Deadline, ParseLimits, check_raw, check_structure
+from correspondent.mail.limits import (
+    Deadline,
+    LimitExceeded,
+    ParseLimits,
+    check_raw,
+    check_structure,
+)
 from correspondent.mail.message import ParsedMessage
 from correspondent.mail.mime_parts import Bodies, collect_bodies
 
-__all__ = ["ParseLimits", "parse_message"]
+__all__ = ["PARSER_FAULT_REASON", "LimitExceeded", "ParseLimits", "parse_message"]
+
+log = logging.getLogger(__name__)
+
+PARSER_FAULT_REASON = (
+    "Correspondent's parser failed on this message: a fault in Correspondent, not in the "
+    "message. The message is kept unchanged; report it to your administrator, who finds the "
+    "details in the log under message {digest}. Tracking it again after an upgrade may succeed."
+)
+"""The quarantine reason when parsing failed with an unexpected error (``{digest}``: the first
+characters of the message's sha256, as logged)."""
 
 _FEED_CHUNK = 1024 * 1024
+_UTF8_BOM = b"\xef\xbb\xbf"
 _LINE_BREAKS = re.compile(r"[\r\n]")
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 # RFC 5322 section 4.5.3 (obs-optional): white space may precede the colon of a field name.
@@ -87,10 +106,13 @@ _POLICY = _RawHeaderPolicy()
 
 def _feed(raw: bytes) -> Message:
     parser = BytesFeedParser(policy=_POLICY)
-    end = _HEADER_END.search(raw)
+    # Editors on Windows save .eml files with a UTF-8 byte-order mark; it is not part of the
+    # first field name (MimeKit skips it too).
+    start = len(_UTF8_BOM) if raw.startswith(_UTF8_BOM) else 0
+    end = _HEADER_END.search(raw, start)
     header_end = end.end() if end is not None else len(raw)
     # The stdlib parser does not know the obsolete "Name :" syntax; fix the top header block.
-    parser.feed(_OBSOLETE_FIELD_NAME.sub(rb"\1:", raw[:header_end]))
+    parser.feed(_OBSOLETE_FIELD_NAME.sub(rb"\1:", raw[start:header_end]))
     view = memoryview(raw)
     for start in range(header_end, len(raw), _FEED_CHUNK):
         parser.feed(bytes(view[start : start + _FEED_CHUNK]))
@@ -112,8 +134,9 @@ def _parse(raw: bytes, limits: ParseLimits) -> ParsedMessage:
     try:
         message = _feed(raw)
     except RecursionError:
-        raise MessageRejected(
-            f"MIME nesting deeper than {limits.max_depth} levels (parser recursion limit)"
+        raise LimitExceeded(
+            f"MIME nesting deeper than {limits.max_depth} levels (parser recursion limit)",
+            "max_depth",
         ) from None
     deadline.check("parsing the MIME structure")
     if not any(name.lower() in _MESSAGE_FIELDS for name in message):
@@ -132,7 +155,9 @@ def _parse(raw: bytes, limits: ParseLimits) -> ParsedMessage:
     bcc = parse_addresses(list(addresses("bcc")), hint, problems, "Bcc")
     total = len(from_) + len(to) + len(cc) + len(bcc)
     if total > limits.max_addresses:
-        raise MessageRejected(f"more than {limits.max_addresses} addresses ({total})")
+        raise LimitExceeded(
+            f"more than {limits.max_addresses} addresses ({total})", "max_addresses"
+        )
     subject_value = message.get("subject")
     subject = decode_text(str(subject_value or ""), hint, problems, "Subject").strip()
     deadline.check("reading header fields")
@@ -167,6 +192,8 @@ def parse_message(raw: bytes, limits: ParseLimits | None = None) -> ParsedMessag
         # Within the size limits, running out of memory is the machine's state, not the message's.
         raise MessageDeferred("not enough memory to parse the message now") from None
     except Exception as error:  # last-resort guard: a parser bug must not stop the mailbox
-        raise MessageRejected(
-            f"message could not be parsed ({type(error).__name__}: {error})"[:300]
-        ) from error
+        # The exception's text means nothing to the user and may quote the message; it goes to
+        # the log with its traceback, under the digest the quarantine item shows.
+        digest = content_digest(raw)
+        log.exception("parsing failed on message sha256:%s (a bug in Correspondent)", digest)
+        raise MessageRejected(PARSER_FAULT_REASON.format(digest=digest[:12])) from error
