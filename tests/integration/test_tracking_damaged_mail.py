@@ -7,7 +7,7 @@ from typing import Any
 
 from correspondent.bootstrap import Installation
 from correspondent.domain.access import OPERATOR
-from correspondent.services.activities import operations
+from correspondent.services.activities import queries
 from correspondent.services.activities.track import MessageTracker, TrackRequest
 from tests.builders import add_user
 
@@ -17,7 +17,7 @@ def _track(installation: Installation, raw: bytes) -> tuple[dict[str, Any], byte
     result = MessageTracker(installation.uow, installation.blobs).track(
         TrackRequest(raw, user.email)
     )
-    view = operations.get_activity(installation.uow, OPERATOR, result.activity_id)
+    view = queries.get_activity(installation.uow, OPERATOR, result.activity_id)
     with installation.uow() as uow:
         activity = uow.activities.get(result.activity_id)
         assert activity is not None

@@ -13,10 +13,10 @@ from correspondent.api.schemas import (
     SignIn,
     TokenIn,
     TokenOut,
+    UserOut,
 )
 from correspondent.domain.access import format_privileges
 from correspondent.services import auth
-from correspondent.services.admin.views import user_view
 
 router = APIRouter(tags=["sign-in"])
 
@@ -39,7 +39,7 @@ def sign_in(
     )
     return SessionOut.model_validate(
         {
-            "user": user_view(session.user),
+            "user": UserOut.model_validate(session.user, from_attributes=True),
             "csrf_token": session.csrf_token,
             "expires_at": session.expires_at,
         }
@@ -58,7 +58,7 @@ def sign_out(principal: PrincipalDep, inst: InstallationDep, response: Response)
 def me(principal: PrincipalDep) -> MeOut:
     return MeOut.model_validate(
         {
-            "user": user_view(principal.user),
+            "user": UserOut.model_validate(principal.user, from_attributes=True),
             "privileges": format_privileges(principal.actor.privileges),
         }
     )
