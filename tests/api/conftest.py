@@ -43,7 +43,7 @@ def make_api_user(
         roles=[role],
         business_unit=unit,
     )
-    return ApiUser(user, auth.create_token(inst.uow, user.email).token)
+    return ApiUser(user, auth.create_token(inst.uow, OPERATOR, user.email).token)
 
 
 @pytest.fixture

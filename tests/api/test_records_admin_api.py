@@ -5,9 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from correspondent.bootstrap import Installation
+from correspondent.domain.access import OPERATOR
+from correspondent.domain.errors import PermissionDenied
+from correspondent.services import auth
+from correspondent.services.access import actor_of
 from correspondent.services.activities.quarantine import quarantine_message
 from tests.api.conftest import make_api_user
 
@@ -131,3 +136,21 @@ def test_quarantine_listing_is_for_administrators(
         "raw_size": 8,
     }
     assert datetime.fromisoformat(received).tzinfo is not None
+
+
+def test_tokens_and_passwords_are_the_users_own_or_an_administrators_business(
+    installation: Installation, client: TestClient
+) -> None:
+    sam, mia = make_api_user(installation), make_api_user(installation)
+    as_sam = actor_of(sam.user, {})
+    with pytest.raises(PermissionDenied):
+        auth.create_token(installation.uow, as_sam, mia.user.email)
+    with pytest.raises(PermissionDenied):
+        auth.set_password(installation.uow, as_sam, mia.user.email, "a long enough password")
+    auth.set_password(installation.uow, as_sam, sam.user.email, "a long enough password")
+    spare = auth.create_token(installation.uow, OPERATOR, mia.user.email, "spare")
+    mine = client.get("/api/v1/tokens", headers=mia.headers).json()
+    assert spare.id in {t["id"] for t in mine}
+    refused = client.delete(f"/api/v1/tokens/{spare.id}", headers=sam.headers)
+    assert refused.status_code == 404
+    assert client.delete(f"/api/v1/tokens/{spare.id}", headers=mia.headers).status_code == 204

@@ -70,7 +70,7 @@ def test_untrack_with_delete_waits_for_a_tracker_being_added(installation: Insta
         if untracker is not None:
             untracker.join(PATIENT)
     assert deleted == [False]  # it waited, then saw the second user's tracker
-    shown = queries.get_activity(installation.uow, OPERATOR, activity_id)
+    shown = queries.get_activity(installation.uow, OPERATOR, activity_id).as_json()
     assert [t["user"] for t in shown["trackers"]] == [second.email]
 
 

@@ -129,7 +129,7 @@ def seed_demo_if_empty(inst: Installation) -> str | None:
             tracked += 1
         except MessageQuarantined:
             continue
-    admin_token = auth.create_token(inst.uow, DEMO_ADMIN, "demo").token
+    admin_token = auth.create_token(inst.uow, OPERATOR, DEMO_ADMIN, "demo").token
     return (
         f"Seeded the demo organisation: {len(USERS)} users, {len(CUSTOMERS)} accounts, "
         f"{tracked} tracked emails.\n"

@@ -22,7 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from correspondent.domain.access import Actor
 from correspondent.domain.errors import CorrespondentError, InvalidInput, NotFound
 from correspondent.domain.users import User
-from correspondent.services.access import actor_of
+from correspondent.services.access import actor_of, require_administrator
 from correspondent.services.directory.entries import require_user
 from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
 
@@ -58,10 +58,19 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def set_password(uow_factory: UnitOfWorkFactory, email: str, password: str) -> None:
+def _own_or_administered(uow: UnitOfWork, actor: Actor, email: str) -> User:
+    """The user ``email`` names, if that is the actor or the actor is an administrator."""
+    user = require_user(uow, email)
+    if user.id != actor.user_id:
+        require_administrator(actor)
+    return user
+
+
+def set_password(uow_factory: UnitOfWorkFactory, actor: Actor, email: str, password: str) -> None:
+    """Set a user's sign-in password (their own, or any as an administrator); ends sessions."""
     hashed = hash_password(password)
     with uow_factory() as uow:
-        user = require_user(uow, email)
+        user = _own_or_administered(uow, actor, email)
         uow.auth.set_password_hash(user.id, hashed)
         uow.auth.delete_sessions_of(user.id)
         uow.commit()
@@ -173,6 +182,7 @@ class NewToken:
 
 def create_token(
     uow_factory: UnitOfWorkFactory,
+    actor: Actor,
     email: str,
     name: str = "API token",
     expires_at: datetime | None = None,
@@ -184,7 +194,7 @@ def create_token(
         raise InvalidInput("A token's expiry must lie in the future.")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with uow_factory() as uow:
-        user = require_user(uow, email)
+        user = _own_or_administered(uow, actor, email)
         token_id = uow.auth.add_token(
             user.id, name.strip(), digest(token), token[:12], now, expires_at
         )
@@ -192,13 +202,15 @@ def create_token(
     return NewToken(token_id, token, expires_at)
 
 
-def list_tokens(uow_factory: UnitOfWorkFactory, user_id: int) -> list[TokenRow]:
+def list_tokens(uow_factory: UnitOfWorkFactory, actor: Actor) -> list[TokenRow]:
+    """The actor's own tokens (never their secrets)."""
     with uow_factory() as uow:
-        return uow.auth.tokens_of(user_id)
+        return uow.auth.tokens_of(actor.user_id)
 
 
-def revoke_token(uow_factory: UnitOfWorkFactory, user_id: int, token_id: int) -> None:
+def revoke_token(uow_factory: UnitOfWorkFactory, actor: Actor, token_id: int) -> None:
+    """Revoke one of the actor's own tokens."""
     with uow_factory() as uow:
-        if not uow.auth.revoke_token(token_id, user_id, datetime.now(UTC)):
+        if not uow.auth.revoke_token(token_id, actor.user_id, datetime.now(UTC)):
             raise NotFound(f"You have no active API token with id {token_id}.")
         uow.commit()
