@@ -8,7 +8,7 @@ BENCH_ARGS ?=
 WEB := src/correspondent/web
 VENDOR := $(WEB)/static/vendor
 
-.PHONY: setup run test test-sqlite test-postgres lint format bench clean addon web-assets messages screenshots
+.PHONY: setup run test test-under-load test-sqlite test-postgres lint format bench clean addon web-assets messages screenshots
 
 $(UV):
 	python3 -m venv .tools
@@ -48,6 +48,10 @@ run: setup
 
 test: setup
 	$(UV) run --frozen pytest -n 2 $(PYTEST_ARGS)
+
+# The suite while another CPU-bound process runs on each core (docs/testing.md).
+test-under-load: setup
+	PYTEST_ARGS="$(PYTEST_ARGS)" .ci/test-under-load
 
 lint: setup
 	$(UV) run --frozen ruff check src tests bench
