@@ -241,3 +241,38 @@ def test_utf8_byte_order_mark_before_the_first_field() -> None:
     assert parsed.subject == "BOM"
     assert parsed.from_[0].address == "a@x.example"
     assert parsed.text_body == "body\n"
+
+
+def test_nul_characters_in_header_fields_are_replaced_and_noted() -> None:
+    parsed = parse_message(
+        _eml(
+            b"From: A\x00B <a@x.example>, c\x00d@x.example\r\n"
+            b"Subject: one\x00two\r\n"
+            b"Message-ID: <id\x00@x.example>\r\n"
+            b"In-Reply-To: parent\x00@x.example\r\n"
+            b"References: <r1\x00@x.example> <r2@x.example>\r\n"
+        )
+    )
+    assert parsed.subject == "one\ufffdtwo"
+    assert [(a.address, a.display_name) for a in parsed.from_] == [
+        ("a@x.example", "A\ufffdB"),
+        ("d@x.example", ""),
+    ]
+    assert parsed.message_id == "id@x.example"
+    assert parsed.in_reply_to == "parent@x.example"
+    assert parsed.references == ("r1@x.example", "r2@x.example")
+    assert "Subject: NUL characters replaced" in parsed.decode_problems
+    assert "From display name: NUL characters replaced" in parsed.decode_problems
+
+
+def test_a_long_address_field_is_read_in_linear_time() -> None:
+    # The address-token scan was quadratic: 24 KB without "@" took 4 s of processor time, so
+    # 100 KB ran far past the processor-time limit (checked between stages only).
+    parsed = parse_message(_eml(b"From: a@x.example\r\nTo: " + b"x" * 100_000 + b"\r\n"))
+    assert parsed.from_[0].address == "a@x.example"
+    assert parsed.to == ()
+
+
+def test_a_message_whose_only_field_is_a_mime_field() -> None:
+    parsed = parse_message(b"Content-Disposition: inline\r\n\r\nhello\r\n")
+    assert parsed.text_body == "hello\n"

@@ -45,7 +45,7 @@ from correspondent.mail.limits import (
     check_structure,
 )
 from correspondent.mail.message import ParsedMessage
-from correspondent.mail.mime_parts import Bodies, collect_bodies
+from correspondent.mail.mime_parts import Bodies, collect_bodies, get_param
 
 __all__ = ["PARSER_FAULT_REASON", "LimitExceeded", "ParseLimits", "parse_message"]
 
@@ -65,29 +65,40 @@ _LINE_BREAKS = re.compile(r"[\r\n]")
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 # RFC 5322 section 4.5.3 (obs-optional): white space may precede the colon of a field name.
 _OBSOLETE_FIELD_NAME = re.compile(rb"^([!-9;-~]+)[ \t]+:", re.MULTILINE)
-# At least one of these must be present for the input to count as a message at all.
+# At least one of these must be present for the input to count as a message at all: the fields of
+# RFC 5322 section 3.6, the MIME fields of RFC 2045 and RFC 2183, and a few every MTA adds.
 _MESSAGE_FIELDS = frozenset(
     (
         "from",
+        "sender",
+        "reply-to",
         "to",
         "cc",
         "bcc",
         "subject",
         "date",
         "message-id",
-        "sender",
-        "reply-to",
-        "received",
-        "return-path",
-        "mime-version",
-        "content-type",
         "in-reply-to",
         "references",
+        "comments",
+        "keywords",
+        "received",
+        "return-path",
+        "resent-date",
+        "resent-from",
+        "resent-sender",
+        "resent-to",
+        "resent-cc",
+        "resent-bcc",
+        "resent-message-id",
+        "mime-version",
+        "content-type",
+        "content-transfer-encoding",
+        "content-disposition",
+        "content-id",
+        "content-description",
         "delivered-to",
         "x-mailer",
-        "content-transfer-encoding",
-        "resent-from",
-        "resent-to",
     )
 )
 
@@ -122,7 +133,7 @@ def _feed(raw: bytes) -> Message:
 def _charset_hint(message: Message) -> str | None:
     """The first declared charset in the message: the likeliest one for undeclared 8-bit."""
     for part in message.walk():
-        charset = part.get_param("charset")
+        charset = get_param(part, "charset")
         if isinstance(charset, str) and charset.isascii() and charset.strip():
             return charset.strip()
     return None
