@@ -19,6 +19,7 @@ from __future__ import annotations
 import binascii
 import re
 from datetime import UTC, datetime
+from email.policy import Compat32
 from email.utils import getaddresses, parsedate_to_datetime
 
 from correspondent.mail.charsets import DecodedText, codecs_for, decode_declared, decode_undeclared
@@ -26,6 +27,7 @@ from correspondent.mail.message import MailAddress
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
 _SURROGATES = re.compile("[\udc80-\udcff]")
+_LINE_BREAKS = re.compile(r"[\r\n]")
 # NUL is never part of an address (and PostgreSQL text cannot hold it).
 _ADDRESS = re.compile(r"^[^@\s<>,;\"\x00]+@[^@\s<>,;\"\x00]+$")
 # A token starts where a run of address characters starts: without the look-behind, a long run
@@ -37,6 +39,20 @@ _MESSAGE_ID = re.compile(r"<([^<>]*)>")
 _NOT_IN_IDS = re.compile(r"[\s\x00-\x1f\x7f]+")  # white space and control characters
 _NOT_BASE64_TEXT = re.compile(rb"[^A-Za-z0-9+/=\s]")
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/=]")
+
+
+class RawFieldPolicy(Compat32):
+    """``compat32`` (the fast policy), but a field reads back as its unfolded raw text, 8-bit
+    bytes as surrogate escapes: what the functions here take. Plain ``compat32`` turns 8-bit
+    fields into ``email.header.Header`` objects, which they cannot read."""
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        return _LINE_BREAKS.sub("", value)
+
+
+RAW_FIELDS = RawFieldPolicy()
+"""The policy for header blocks read only to be passed to ``parse_addresses``,
+``parse_message_id`` and ``parse_references`` (``BytesHeaderParser(policy=RAW_FIELDS)``)."""
 
 
 def _raw_bytes(text: str) -> bytes:
