@@ -5,7 +5,7 @@ RUN_ARGS ?=
 BENCH ?=
 BENCH_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-postgres lint format bench clean
+.PHONY: setup run test test-sqlite test-postgres lint format bench clean addon
 
 $(UV):
 	python3 -m venv .tools
@@ -43,5 +43,9 @@ else
 	$(UV) run --frozen python -m bench.$(BENCH) $(BENCH_ARGS)
 endif
 
+# The Thunderbird add-on from clients/ (no build step beyond copying and zipping; docs/clients.md).
+addon:
+	python3 clients/build_addon.py --xpi dist/correspondent-thunderbird.xpi
+
 clean:
-	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache dist

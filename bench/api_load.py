@@ -28,6 +28,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.activity import content_digest
 from correspondent.services import auth
 from correspondent.storage.blobs import FileBlobStore
@@ -196,7 +197,9 @@ def seed(url: str, data_dir: Path, n_activities: int) -> tuple[list[int], str]:
     with engine.begin() as conn:
         conn.exec_driver_sql("SELECT setval('activities_id_seq', (SELECT max(id) FROM activities))")
         conn.exec_driver_sql("ANALYZE")
-    token = auth.create_token(SqlUnitOfWorkFactory(engine), "user1@ourco.example", "bench").token
+    token = auth.create_token(
+        SqlUnitOfWorkFactory(engine), OPERATOR, "user1@ourco.example", "bench"
+    ).token
     engine.dispose()
     return account_ids, token
 

@@ -45,21 +45,22 @@ def child(path: str, data_dir: str) -> None:
     from correspondent.bootstrap import build as build_installation
     from correspondent.config import Settings
     from correspondent.domain.access import OPERATOR
-    from correspondent.services.activities import operations
+    from correspondent.services.activities import queries
     from correspondent.services.activities.track import MessageTracker, TrackRequest
     from correspondent.services.admin import settings as configuration
-    from correspondent.services.directory import entries as directory
+    from correspondent.services.admin import users as admin_users
 
     inst = build_installation(Settings(data_dir=Path(data_dir)))
-    directory.add_user(inst.uow, "me@ourco.example", "Me")
-    configuration.set_org_setting(inst.uow, "attachments.max_bytes", str(64 * 1024 * 1024))
+    admin_users.add_user(inst.uow, OPERATOR, "me@ourco.example", "Me")
+    limits = {"attachments.max_bytes": str(64 * 1024 * 1024)}
+    configuration.change_org_settings(inst.uow, OPERATOR, limits)
     baseline = peak_rss_mb()
     started = time.perf_counter()
     result = MessageTracker(inst.uow, inst.blobs).track(
         TrackRequest(Path(path).read_bytes(), "me@ourco.example")
     )
     elapsed = time.perf_counter() - started
-    view = operations.get_activity(inst.uow, OPERATOR, result.activity_id)
+    view = queries.get_activity(inst.uow, OPERATOR, result.activity_id)
     peak = peak_rss_mb()
     attachment = view["attachments"][0]
     print(

@@ -36,9 +36,10 @@ from bench.common import machine, postgres_database
 from correspondent.bootstrap import Installation, build
 from correspondent.config import Settings
 from correspondent.demo.sample_mail import generate_messages
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.mailbox import TlsChoice
 from correspondent.services.activities.track import MessageTracker
-from correspondent.services.directory import entries as directory
+from correspondent.services.admin import users as admin_users
 from correspondent.services.mailboxes import folders as tracked_folders
 from correspondent.services.mailboxes.connect import MailboxConnector
 from correspondent.services.mailboxes.secrets import SecretBox
@@ -66,8 +67,8 @@ def _connector() -> MailboxConnector:
 
 def enable_mailbox(installation: Installation, server: DovecotServer, user: tuple[str, str]) -> int:
     login, password = user
-    if not any(u.email == login for u in directory.list_users(installation.uow)):
-        directory.add_user(installation.uow, login, "Bench User")
+    if not any(u.email == login for u in admin_users.list_users(installation.uow, OPERATOR)):
+        admin_users.add_user(installation.uow, OPERATOR, login, "Bench User")
     box = add_mailbox(
         installation.uow,
         _connector(),

@@ -23,9 +23,10 @@ from bench.common import WORK, machine, postgres_database, sqlite_path
 from correspondent.bootstrap import Installation, build
 from correspondent.config import Settings
 from correspondent.demo.sample_mail import SampleMessage, generate_messages
+from correspondent.domain.access import OPERATOR
 from correspondent.services.activities.track import MessageTracker, TrackRequest, TrackResult
-from correspondent.services.directory import entries as directory
-from correspondent.services.directory.entries import RecordInput
+from correspondent.services.admin import users as admin_users
+from correspondent.services.records.create import create_record
 
 INTERNAL = "ourco.example"
 PEOPLE = [(f"User {i}", f"user{i}@{INTERNAL}") for i in range(8)] + [
@@ -43,14 +44,15 @@ def bare_parse(corpus: list[SampleMessage]) -> float:
 
 def prepare(inst: Installation) -> None:
     for name, email in PEOPLE[:8]:
-        directory.add_user(inst.uow, email, name)
+        admin_users.add_user(inst.uow, OPERATOR, email, name)
     for name, email in PEOPLE[8:]:
         first, last = name.split()
-        directory.add_record(
+        create_record(
             inst.uow,
-            RecordInput(
-                "contact", {"first_name": first, "last_name": last, "email": email}, PEOPLE[0][1]
-            ),
+            OPERATOR,
+            "contact",
+            {"first_name": first, "last_name": last, "email": email},
+            PEOPLE[0][1],
         )
 
 
@@ -108,7 +110,7 @@ def run_backend(
             "correlate": "correspondent/services/correlating.py",
             "add": "correspondent/storage/activities.py",
             "commit": "correspondent/storage/unit_of_work.py",
-            "require_user": "correspondent/services/directory.py",
+            "require_user": "correspondent/services/directory/entries.py",
         }
         for (file, _line, func), row in stats.stats.items():  # type: ignore[attr-defined]
             for stage, where in stages.items():

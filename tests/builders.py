@@ -9,9 +9,10 @@ from email.policy import SMTP
 from email.utils import format_datetime
 
 from correspondent.bootstrap import Installation
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.users import User
-from correspondent.services.directory import entries as directory
-from correspondent.services.directory.entries import RecordInput
+from correspondent.services.admin import users as admin_users
+from correspondent.services.records.create import create_record
 
 
 def unique(prefix: str = "x") -> str:
@@ -62,9 +63,9 @@ def make_message(
 
 
 def add_user(inst: Installation, email: str | None = None, name: str = "Test User") -> User:
-    return directory.add_user(inst.uow, email or address("user", "ourco.example"), name)
+    return admin_users.add_user(inst.uow, OPERATOR, email or address("user", "ourco.example"), name)
 
 
 def add_record(inst: Installation, type_name: str, owner: User, **values: str) -> int:
-    record = directory.add_record(inst.uow, RecordInput(type_name, values, owner.email))
+    record = create_record(inst.uow, OPERATOR, type_name, values, owner.email)
     return record.id

@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Any, cast
 
 from correspondent.domain.access import ACTIVITY_TYPE, RecordFacts, Role, Scope, ShareAccess
-from correspondent.domain.activity import EmailActivity, Tracker
+from correspondent.domain.activity import ActivityStatus, EmailActivity, Tracker
 from correspondent.domain.errors import DuplicateActivity
 from correspondent.domain.quarantine import QuarantinedMessage
 from correspondent.domain.records import (
@@ -52,6 +52,7 @@ class FakeData:
     blob_refs: Counter[str] = field(default_factory=Counter)
     quarantine: list[QuarantinedMessage] = field(default_factory=list)
     shares: dict[tuple[RecordRef, int], ShareAccess] = field(default_factory=dict)
+    business_units: dict[int, BusinessUnit] = field(default_factory=dict)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -64,13 +65,15 @@ class FakeDirectory:
         self.data = data
 
     def business_unit_by_name(self, name: str) -> BusinessUnit | None:
-        return None
+        return next((b for b in self.data.business_units.values() if b.name == name), None)
 
     def add_business_unit(self, name: str, parent_id: int | None) -> BusinessUnit:
-        raise NotImplementedError("business units are not faked")
+        unit = BusinessUnit(self.data.new_id(), name, parent_id)
+        self.data.business_units[unit.id] = unit
+        return unit
 
     def business_units(self) -> list[BusinessUnit]:
-        return []
+        return sorted(self.data.business_units.values(), key=lambda b: b.id)
 
     def add_user(self, user: User, password_hash: str | None = None) -> User:
         added = dataclasses.replace(user, id=self.data.new_id())
@@ -90,7 +93,7 @@ class FakeDirectory:
         self.data.users[user.id] = user
 
     def user_names(self, ids: Iterable[int]) -> dict[int, str]:
-        return {i: self.data.users[i].name for i in ids if i in self.data.users}
+        return {i: self.data.users[i].email for i in ids if i in self.data.users}
 
     def add_record(self, record: Record) -> Record:
         record_kind(record.type)
@@ -100,7 +103,7 @@ class FakeDirectory:
 
     def add_records_bulk(self, items: Sequence[Record]) -> None:
         for item in items:
-            self.add_record(item)
+            item.id = self.add_record(item).id  # as the real one: ids are filled in
 
     def record(self, ref: RecordRef) -> Record | None:
         return self.data.records.get(ref)
@@ -119,7 +122,7 @@ class FakeDirectory:
         found: dict[RecordRef, str] = {}
         for ref in refs:
             if ref.type == USER_TYPE and ref.id in self.data.users:
-                found[ref] = self.data.users[ref.id].email
+                found[ref] = self.data.users[ref.id].name
             elif ref in self.data.records:
                 found[ref] = self.data.records[ref].name
         return found
@@ -201,6 +204,9 @@ class FakeActivities:
         removed = len(activity.trackers) - len(kept)
         activity.trackers = kept
         return removed
+
+    def set_status(self, activity_id: int, status: ActivityStatus) -> None:
+        self.data.activities[activity_id].status = status
 
     def add_notification(self, activity_id: int, text: str) -> None:
         self.data.activities[activity_id].notifications.append(text)
@@ -344,8 +350,8 @@ class FakeAccess:
         self, refs: Iterable[RecordRef], scopes: dict[str, Scope], user_ids: Iterable[int]
     ) -> dict[RecordRef, str]:
         names = FakeDirectory(self.data).names(self.readable(refs, scopes))
-        users = [RecordRef(USER_TYPE, i) for i in user_ids]
-        return names | FakeDirectory(self.data).names(users)
+        emails = FakeDirectory(self.data).user_names(user_ids)  # users by address, as in SQL
+        return names | {RecordRef(USER_TYPE, i): email for i, email in emails.items()}
 
     def share_of(self, ref: RecordRef, user_id: int) -> ShareAccess | None:
         return self.data.shares.get((ref, user_id))

@@ -15,9 +15,10 @@ with warnings.catch_warnings():
 
 from correspondent.api.app import create_app
 from correspondent.bootstrap import Installation
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.users import User
 from correspondent.services import auth
-from correspondent.services.directory import entries as directory
+from correspondent.services.admin import users as admin_users
 from tests.builders import address
 
 
@@ -34,10 +35,15 @@ class ApiUser:
 def make_api_user(
     inst: Installation, role: str = "salesperson", unit: str | None = None
 ) -> ApiUser:
-    user = directory.add_user(
-        inst.uow, address("u", "ourco.example"), "API User", roles=[role], business_unit=unit
+    user = admin_users.add_user(
+        inst.uow,
+        OPERATOR,
+        address("u", "ourco.example"),
+        "API User",
+        roles=[role],
+        business_unit=unit,
     )
-    return ApiUser(user, auth.create_token(inst.uow, user.email).token)
+    return ApiUser(user, auth.create_token(inst.uow, OPERATOR, user.email).token)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from correspondent.bootstrap import Installation
 from correspondent.domain.access import (
     ACTIVITY_TYPE,
     BUILTIN_ROLES,
+    OPERATOR,
     SECURED_TYPES,
     Depth,
     Operation,
@@ -26,7 +27,7 @@ from correspondent.domain.access import (
 )
 from correspondent.domain.records import RecordRef
 from correspondent.services.activities.track import MessageTracker, TrackRequest
-from correspondent.services.directory.entries import RecordInput, add_record
+from correspondent.services.records.create import create_record
 from tests.api.conftest import make_api_user
 from tests.builders import address, make_message
 
@@ -94,8 +95,8 @@ class World:
                 type_name, self.tracker.track(TrackRequest(raw, owner.email)).activity_id
             )
         else:
-            record = add_record(
-                self.inst.uow, RecordInput(type_name, VALUES[type_name], owner.email)
+            record = create_record(
+                self.inst.uow, OPERATOR, type_name, VALUES[type_name], owner.email
             )
             ref = record.ref
         if ownership == "shared":

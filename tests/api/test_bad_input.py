@@ -9,8 +9,9 @@ from fastapi.testclient import TestClient
 
 from correspondent.api.app import create_app
 from correspondent.bootstrap import Installation
+from correspondent.domain.access import OPERATOR
 from correspondent.services import auth
-from correspondent.services.directory import entries as directory
+from correspondent.services.admin import users as admin_users
 from tests.api.conftest import make_api_user
 from tests.builders import address, make_message
 
@@ -101,7 +102,7 @@ def test_expired_revoked_and_deactivated_credentials(
 ) -> None:
     me = make_api_user(installation)
     soon = datetime.now(UTC) + timedelta(minutes=1)
-    expiring = auth.create_token(installation.uow, me.user.email, "short", soon)
+    expiring = auth.create_token(installation.uow, OPERATOR, me.user.email, "short", soon)
     # Let it expire without waiting: move its expiry into the past.
     with installation.engine.begin() as conn:
         conn.execute(
@@ -132,8 +133,8 @@ def test_expired_revoked_and_deactivated_credentials(
 def test_sessions_need_csrf_for_changes_and_sign_in_is_throttled(
     installation: Installation, client: TestClient
 ) -> None:
-    user = directory.add_user(installation.uow, address("s", "ourco.example"), "Sam")
-    auth.set_password(installation.uow, user.email, "a long enough password")
+    user = admin_users.add_user(installation.uow, OPERATOR, address("s", "ourco.example"), "Sam")
+    auth.set_password(installation.uow, OPERATOR, user.email, "a long enough password")
     wrong = client.post("/api/v1/session", json={"email": user.email, "password": "nope nope"})
     unknown = client.post("/api/v1/session", json={"email": "x@nowhere.example", "password": "p"})
     assert wrong.json()["error"]["message"] == unknown.json()["error"]["message"]

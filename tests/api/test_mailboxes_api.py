@@ -9,8 +9,9 @@ from fastapi.testclient import TestClient
 from imapclient import IMAPClient
 
 from correspondent.bootstrap import Installation
+from correspondent.domain.access import OPERATOR
 from correspondent.services import auth
-from correspondent.services.directory import entries as directory
+from correspondent.services.admin import users as admin_users
 from correspondent.storage.mailbox_tables import mailboxes
 from tests.api.conftest import ApiUser, make_api_user
 from tests.builders import unique
@@ -141,8 +142,10 @@ def test_add_enable_folders_and_tracked_folders_against_dovecot(
     imap_client: IMAPClient,
 ) -> None:
     login, password = dovecot_user
-    user = directory.add_user(installation.uow, login, "Mail User")
-    headers = {"Authorization": f"Bearer {auth.create_token(installation.uow, user.email).token}"}
+    user = admin_users.add_user(installation.uow, OPERATOR, login, "Mail User")
+    headers = {
+        "Authorization": f"Bearer {auth.create_token(installation.uow, OPERATOR, user.email).token}"
+    }
     folder = unique("Clients/Acme")
     imap_client.create_folder(folder)
     body = _body(login, port=dovecot.port, password=password)

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from correspondent.bootstrap import Installation
+from correspondent.domain.access import OPERATOR
 from correspondent.services import auth
 from correspondent.storage.access_repository import _facts_query, _names_query
 from correspondent.storage.auth_repository import _credential_query
@@ -121,7 +122,7 @@ def test_the_timeline_rechecks_credentials_and_roles_on_every_request(
     )
     assert client.get(path, headers=me.headers).json()["items"]
 
-    spare = auth.create_token(installation.uow, me.user.email, "spare")
+    spare = auth.create_token(installation.uow, OPERATOR, me.user.email, "spare")
     spare_headers = {"Authorization": f"Bearer {spare.token}"}
     assert client.get(path, headers=spare_headers).status_code == 200
     revoked = client.delete(f"/api/v1/tokens/{spare.id}", headers=me.headers)
@@ -140,7 +141,7 @@ def test_the_timeline_accepts_a_browser_session(
 ) -> None:
     me = make_api_user(installation, "salesperson")
     account = _account_with_activity(client, me)
-    auth.set_password(installation.uow, me.user.email, "a long enough password")
+    auth.set_password(installation.uow, OPERATOR, me.user.email, "a long enough password")
     signed_in = client.post(
         "/api/v1/session", json={"email": me.user.email, "password": "a long enough password"}
     )

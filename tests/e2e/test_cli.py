@@ -190,3 +190,37 @@ def test_sweep_blobs_deletes_unused_blobs_and_old_orphans(
     swept = cli("db", "sweep-blobs")
     assert "Deleted 1 unused and 1 orphaned blob file(s)." in swept.stdout
     assert len(installation.blobs.all_digests()) == 1  # the tracked message
+
+
+def test_tracking_again_untracking_and_user_parties_are_told_truthfully(
+    cli: Any, tmp_path: Path
+) -> None:
+    me = address("me", "ourco.example")
+    colleague = address("col", "ourco.example")
+    cli("user", "add", me, "--name", "Mia Example")
+    cli("user", "add", colleague, "--name", "Colin League")
+    eml = tmp_path / "out.eml"
+    eml.write_bytes(make_message(sender=address("cust"), to=[me, colleague], subject="Plan"))
+    first = cli("track", str(eml), "--user", me, "--json")[0]
+    assert first["created"] and first["tracker_added"]
+    activity_id = first["activity"]["id"]
+    names = {
+        p["address"]: p["record"] and p["record"]["name"] for p in first["activity"]["parties"]
+    }
+    assert (names[me], names[colleague]) == ("Mia Example", "Colin League")
+
+    again = cli("track", str(eml), "--user", me).stdout
+    assert f"existing activity {activity_id}" in again
+    assert "Already tracked by you; nothing changed." in again
+    assert "tracker added" not in again
+    assert cli("track", str(eml), "--user", me, "--json")[0]["tracker_added"] is False
+    assert "tracker added" in cli("track", str(eml), "--user", colleague).stdout
+
+    cli("untrack", str(activity_id), "--user", colleague)
+    left = cli("untrack", str(activity_id), "--user", me).stdout
+    assert "the activity is kept (untracked)" in left
+    shown = cli("activity", "show", str(activity_id), "--json")
+    assert (shown["status"], shown["trackers"]) == ("untracked", [])
+    text = cli("activity", "show", str(activity_id)).stdout
+    assert "status: untracked (tracked by nobody)" in text
+    assert "Mia Example" in text

@@ -7,7 +7,7 @@ import pytest
 from correspondent.bootstrap import Installation
 from correspondent.domain.access import OPERATOR
 from correspondent.domain.errors import InvalidInput
-from correspondent.services.activities import attachments, operations
+from correspondent.services.activities import attachments, queries
 from correspondent.services.activities import untrack as untracking
 from correspondent.services.admin import settings as configuration
 from tests.builders import add_user, address, make_message
@@ -56,7 +56,9 @@ def test_oversized_attachment_and_the_limit_setting(installation: Installation) 
         user.email,
     )
     assert _states(view)["big.csv"][0] == "too_large"
-    configuration.set_org_setting(installation.uow, "attachments.max_bytes", str(6 * 1024 * 1024))
+    configuration.change_org_settings(
+        installation.uow, OPERATOR, {"attachments.max_bytes": str(6 * 1024 * 1024)}
+    )
     view = track(
         installation,
         make_message(sender=address(), attachments=[("big.csv", "text/csv", big)]),
@@ -64,14 +66,16 @@ def test_oversized_attachment_and_the_limit_setting(installation: Installation) 
     )
     assert _states(view)["big.csv"][0] == "saved"
     with pytest.raises(InvalidInput):
-        configuration.set_org_setting(
-            installation.uow, "attachments.max_bytes", str(129 * 1024 * 1024)
+        configuration.change_org_settings(
+            installation.uow, OPERATOR, {"attachments.max_bytes": str(129 * 1024 * 1024)}
         )
 
 
 def test_blocked_list_is_editable(installation: Installation) -> None:
     user = add_user(installation)
-    configuration.set_org_setting(installation.uow, "attachments.blocked_extensions", "csv zip")
+    configuration.change_org_settings(
+        installation.uow, OPERATOR, {"attachments.blocked_extensions": "csv zip"}
+    )
     view = track(
         installation,
         make_message(
@@ -108,7 +112,7 @@ def test_one_file_sent_to_many_is_stored_once_and_freed_when_unused(
         installation.uow, installation.blobs, OPERATOR, first["id"], attachment_id, user.email
     )
     assert len(installation.blobs.all_digests()) == 3  # still used by the second activity
-    shown = operations.get_activity(installation.uow, OPERATOR, first["id"])
+    shown = queries.get_activity(installation.uow, OPERATOR, first["id"])
     assert shown["attachments"][0]["status"] == "removed"
     assert any("was removed" in n for n in shown["notifications"])
     untracking.untrack(
@@ -208,7 +212,7 @@ def test_a_blob_that_cannot_be_deleted_yet_does_not_undo_the_change(
             user.email,
         )
     assert "stay listed for the next sweep" in caplog.text
-    shown = operations.get_activity(installation.uow, OPERATOR, view["id"])
+    shown = queries.get_activity(installation.uow, OPERATOR, view["id"])
     assert shown["attachments"][0]["status"] == "removed"
     with installation.uow() as uow:
         assert digest in uow.blob_refs.unused()

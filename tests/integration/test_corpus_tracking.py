@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from correspondent.bootstrap import Installation
 from correspondent.domain.access import OPERATOR
-from correspondent.services.activities import operations
+from correspondent.services.activities import queries
 from correspondent.services.activities.track import MessageQuarantined, MessageTracker, TrackRequest
 from tests.builders import add_user
 from tests.support.corpus import CORPUS, require_corpus
@@ -42,7 +42,7 @@ def test_every_corpus_file_is_tracked_or_quarantined(installation: Installation)
             assert error.reason.strip(), path
             quarantined += 1
             continue
-        view = operations.get_activity(installation.uow, OPERATOR, result.activity_id)
+        view = queries.get_activity(installation.uow, OPERATOR, result.activity_id)
         assert isinstance(view["subject"], str)
         tracked += 1
     with installation.uow() as uow:
@@ -99,4 +99,4 @@ def test_generated_input_never_escapes_as_an_unexplained_error(
     except MessageQuarantined as error:
         assert error.reason
     else:
-        assert operations.get_activity(installation.uow, OPERATOR, result.activity_id)["id"]
+        assert queries.get_activity(installation.uow, OPERATOR, result.activity_id)["id"]

@@ -54,7 +54,9 @@ def test_tracking_token_in_subject(installation: Installation) -> None:
     view = track(installation, make_message(sender=customer, subject=f"Answer {token}"), me)
     assert view["correlation"] == {"method": "tracking_token", "parent_id": parent["id"]}
     assert view["regarding"]["id"] == account
-    configuration.set_org_setting(installation.uow, "correlation.tracking_token", "off")
+    configuration.change_org_settings(
+        installation.uow, OPERATOR, {"correlation.tracking_token": "off"}
+    )
     view = track(installation, make_message(sender=customer, subject=f"Again {token}"), me)
     assert view["correlation"] is None
 
@@ -75,7 +77,9 @@ def test_smart_matching_is_off_by_default_and_matches_when_on(installation: Inst
     untracking.untrack(
         installation.uow, installation.blobs, OPERATOR, unmatched["id"], me, delete_activity=True
     )
-    configuration.set_org_setting(installation.uow, "correlation.smart_matching", "on")
+    configuration.change_org_settings(
+        installation.uow, OPERATOR, {"correlation.smart_matching": "on"}
+    )
     reply = make_message(sender=customer, to=[me, other], subject="RE: 返信: 見積もりのご依頼")
     view = track(installation, reply, me)
     assert view["correlation"] == {"method": "smart_match", "parent_id": parent["id"]}
@@ -86,7 +90,9 @@ def test_smart_matching_is_off_by_default_and_matches_when_on(installation: Inst
 
 def test_smart_matching_window_is_90_days(installation: Installation) -> None:
     me, customer, _ = _setup(installation)
-    configuration.set_org_setting(installation.uow, "correlation.smart_matching", "on")
+    configuration.change_org_settings(
+        installation.uow, OPERATOR, {"correlation.smart_matching": "on"}
+    )
     old = datetime.now(UTC) - timedelta(days=120)
     track(installation, make_message(sender=me, to=[customer], subject="Renewal", date=old), me)
     view = track(installation, make_message(sender=customer, to=[me], subject="AW: Renewal"), me)
@@ -96,6 +102,6 @@ def test_smart_matching_window_is_90_days(installation: Installation) -> None:
 def test_correlation_can_be_switched_off(installation: Installation) -> None:
     me, customer, _ = _setup(installation)
     track(installation, make_message(sender=customer, message_id="<off@x>"), me)
-    configuration.set_org_setting(installation.uow, "correlation.enabled", "off")
+    configuration.change_org_settings(installation.uow, OPERATOR, {"correlation.enabled": "off"})
     view = track(installation, make_message(sender=me, in_reply_to="<off@x>"), me)
     assert view["correlation"] is None

@@ -38,5 +38,17 @@ def test_demo_summary_carries_a_working_admin_token(installation: Installation) 
     assert summary is not None
     token = summary.rsplit(" ", 1)[-1]
     client = TestClient(create_app(installation))
-    answer = client.get("/api/v1/activities", headers={"Authorization": f"Bearer {token}"})
+    headers = {"Authorization": f"Bearer {token}"}
+    answer = client.get("/api/v1/activities", headers=headers)
     assert answer.status_code == 200, answer.text
+    # The administrator owns no customers; their address book still finds the contacts.
+    found = client.get("/api/v1/address-book?q=ourco", headers=headers).json()
+    assert found == []  # colleagues are users, not contacts
+    for text, name in (
+        ("davolio", "Nancy Davolio"),
+        ("chloe.d", "Chloé Dubois"),
+        ("山田", "太郎 山田"),
+    ):
+        found = client.get("/api/v1/address-book", params={"q": text}, headers=headers).json()
+        assert [c["name"] for c in found] == [name]
+        assert found[0]["owner"].endswith("@ourco.example")

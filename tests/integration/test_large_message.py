@@ -22,20 +22,21 @@ CHILD = textwrap.dedent("""
     from correspondent.bootstrap import build
     from correspondent.config import Settings
     from correspondent.domain.access import OPERATOR
-    from correspondent.services.activities import operations
+    from correspondent.services.activities import queries
     from correspondent.services.activities.track import MessageTracker, TrackRequest
     from correspondent.services.admin import settings as configuration
-    from correspondent.services.directory import entries as directory
+    from correspondent.services.admin import users as admin_users
 
     os.nice(int(sys.argv[3]))
     inst = build(Settings(data_dir=Path(sys.argv[2])))
-    directory.add_user(inst.uow, "me@ourco.example", "Me")
-    configuration.set_org_setting(inst.uow, "attachments.max_bytes", str(64 * 1024 * 1024))
+    admin_users.add_user(inst.uow, OPERATOR, "me@ourco.example", "Me")
+    limits = {"attachments.max_bytes": str(64 * 1024 * 1024)}
+    configuration.change_org_settings(inst.uow, OPERATOR, limits)
     raw = Path(sys.argv[1]).read_bytes()
     started, cpu = time.monotonic(), time.thread_time()
     result = MessageTracker(inst.uow, inst.blobs).track(TrackRequest(raw, "me@ourco.example"))
     elapsed, cpu = time.monotonic() - started, time.thread_time() - cpu
-    view = operations.get_activity(inst.uow, OPERATOR, result.activity_id)
+    view = queries.get_activity(inst.uow, OPERATOR, result.activity_id)
     assert view["attachments"][0]["status"] == "saved", view["attachments"]
     assert view["attachments"][0]["size"] == 50 * 1024 * 1024, view["attachments"]
     peak = [int(line.split()[1]) // 1024 for line in Path("/proc/self/status").read_text()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from correspondent.bootstrap import Installation
+from correspondent.services.activities.track import MessageTracker, TrackRequest
 from correspondent.storage.engine import create_database_engine
 from correspondent.storage.migrate import (
     HEAD_REVISION,
@@ -16,7 +18,8 @@ from correspondent.storage.migrate import (
     current_revisions,
     upgrade_if_needed,
 )
-from correspondent.storage.tables import metadata
+from correspondent.storage.tables import activities, activity_trackers, metadata
+from tests.builders import add_user, address, make_message
 
 
 def test_single_head(installation: Installation) -> None:
@@ -57,3 +60,23 @@ def test_upgrade_if_needed_runs_alembic_only_when_behind(tmp_path: Path) -> None
         assert upgrade_if_needed(engine) is False
     finally:
         engine.dispose()
+
+
+def test_0006_marks_activities_nobody_tracks_as_untracked(installation: Installation) -> None:
+    from alembic import command
+
+    tracker = MessageTracker(installation.uow, installation.blobs)
+    user = add_user(installation)
+    kept = tracker.track(TrackRequest(make_message(sender=address("c")), user.email))
+    tracked = tracker.track(TrackRequest(make_message(sender=address("c")), user.email))
+    config = alembic_config(installation.engine)
+    command.downgrade(config, "0005")
+    with installation.engine.begin() as conn:  # what untracking left behind before 0006
+        conn.execute(
+            sa.delete(activity_trackers).where(activity_trackers.c.activity_id == kept.activity_id)
+        )
+    command.upgrade(config, "head")
+    with installation.engine.connect() as conn:
+        rows = conn.execute(sa.select(activities.c.id, activities.c.status))
+        status = {row.id: row.status for row in rows}
+    assert status == {kept.activity_id: "untracked", tracked.activity_id: "tracked"}

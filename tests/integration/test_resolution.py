@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from correspondent.bootstrap import Installation
+from correspondent.domain.access import OPERATOR
 from correspondent.services.admin import settings as configuration
-from correspondent.services.directory import entries as directory
+from correspondent.services.records.queries import get_record
 from correspondent.storage.tables import email_addresses, records
 from tests.builders import add_record, add_user, address, make_message
 from tests.integration.test_tracking import track
@@ -26,9 +27,10 @@ def test_from_precedence_user_contact_account_lead(installation: Installation) -
     contact = add_record(installation, "contact", me, last_name="C", email=shared)
     view = track(installation, make_message(sender=shared), me.email)
     assert _from(view)["record"]["id"] == contact
-    colleague = add_user(installation, email=shared)
+    colleague = add_user(installation, email=shared, name="Cole League")
     view = track(installation, make_message(sender=shared), me.email)
-    assert _from(view)["record"] == {"type": "user", "id": colleague.id, "name": shared}
+    # A user is shown by name, as any record is, not by address (issue 8).
+    assert _from(view)["record"] == {"type": "user", "id": colleague.id, "name": "Cole League"}
     assert lead  # the lead never wins while anything above it matches
 
 
@@ -51,7 +53,9 @@ def test_from_with_several_equal_matches_follows_the_org_setting(
     add_record(installation, "contact", other, last_name="Two", email=shared)
     view = track(installation, make_message(sender=shared), me.email)
     assert _from(view)["record"]["id"] == first and _from(view)["resolution"] == "first_match"
-    configuration.set_org_setting(installation.uow, "resolution.from_multiple", "unresolved")
+    configuration.change_org_settings(
+        installation.uow, OPERATOR, {"resolution.from_multiple": "unresolved"}
+    )
     view = track(installation, make_message(sender=shared), me.email)
     assert _from(view)["record"] is None and _from(view)["resolution"] == "ambiguous"
 
@@ -66,8 +70,8 @@ def test_recipients_resolve_to_all_matches_unless_setting(installation: Installa
     view = track(installation, make_message(sender=address(), to=[shared]), me.email)
     to = [p for p in view["parties"] if p["role"] == "to"]
     assert {p["record"]["id"] for p in to} == ids
-    configuration.set_org_setting(
-        installation.uow, "resolution.recipients_unresolved_on_multiple", "on"
+    configuration.change_org_settings(
+        installation.uow, OPERATOR, {"resolution.recipients_unresolved_on_multiple": "on"}
     )
     view = track(installation, make_message(sender=address(), to=[shared]), me.email)
     to = [p for p in view["parties"] if p["role"] == "to"]
@@ -84,14 +88,18 @@ def test_matching_ignores_case_and_inactive_records(installation: Installation) 
         conn.execute(sa.update(records).where(records.c.id == contact).values(active=False))
     view = track(installation, make_message(sender=shared), me.email)
     assert _from(view)["record"] is None
-    configuration.set_org_setting(installation.uow, "resolution.match_inactive", "on")
+    configuration.change_org_settings(
+        installation.uow, OPERATOR, {"resolution.match_inactive": "on"}
+    )
     view = track(installation, make_message(sender=shared), me.email)
     assert _from(view)["record"]["id"] == contact
 
 
 def test_auto_create_contacts_or_leads(installation: Installation) -> None:
     me = add_user(installation)
-    configuration.set_personal_option(installation.uow, me.email, "auto_create", "contact")
+    configuration.change_personal_options(
+        installation.uow, OPERATOR, {"auto_create": "contact"}, me.email
+    )
     stranger = address("new")
     view = track(
         installation, make_message(sender=stranger, sender_name="Kim Park", to=[me.email]), me.email
@@ -101,10 +109,12 @@ def test_auto_create_contacts_or_leads(installation: Installation) -> None:
     assert sender["record"]["name"] == "Kim Park"
     to_me = next(p for p in view["parties"] if p["role"] == "to")
     assert to_me["record"]["type"] == "user"  # users are never auto-created as contacts
-    configuration.set_personal_option(installation.uow, me.email, "auto_create", "lead")
+    configuration.change_personal_options(
+        installation.uow, OPERATOR, {"auto_create": "lead"}, me.email
+    )
     view = track(installation, make_message(sender=address("lead")), me.email)
     assert _from(view)["record"]["type"] == "lead"
-    record = directory.get_record(installation.uow, _ref(_from(view)["record"]))
+    record = get_record(installation.uow, OPERATOR, _ref(_from(view)["record"]))
     assert record.owner_id == me.id
 
 

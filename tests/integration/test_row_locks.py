@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from correspondent.bootstrap import Installation
 from correspondent.domain.access import OPERATOR
 from correspondent.domain.activity import Tracker, TrackerSource
-from correspondent.services.activities import operations
+from correspondent.services.activities import queries
 from correspondent.services.activities import untrack as untracking
 from tests.builders import add_user, address, make_message
 from tests.integration.test_tracking import track
@@ -48,5 +48,5 @@ def test_untrack_with_delete_waits_for_a_tracker_being_added(installation: Insta
     )
     thread.join(10)
     assert not deleted  # it waited, then saw the second user's tracker
-    shown = operations.get_activity(installation.uow, OPERATOR, activity_id)
+    shown = queries.get_activity(installation.uow, OPERATOR, activity_id)
     assert [t["user"] for t in shown["trackers"]] == [second.email]

@@ -11,7 +11,7 @@ from correspondent.domain.access import OPERATOR
 from correspondent.domain.activity import TrackerSource
 from correspondent.domain.errors import InvalidInput, NotFound
 from correspondent.domain.records import RecordRef
-from correspondent.services.activities import attachments, operations, views
+from correspondent.services.activities import attachments, queries, views
 from correspondent.services.activities import regarding as relinking
 from correspondent.services.activities import track as tracking
 from correspondent.services.activities import untrack as untracking
@@ -22,7 +22,7 @@ from tests.builders import add_record, add_user, address, make_message
 
 def track(inst: Installation, raw: bytes, user: str, **kwargs: Any) -> dict[str, Any]:
     result = MessageTracker(inst.uow, inst.blobs).track(TrackRequest(raw, user, **kwargs))
-    view = operations.get_activity(inst.uow, OPERATOR, result.activity_id)
+    view = queries.get_activity(inst.uow, OPERATOR, result.activity_id)
     view["created"] = result.created
     return view
 
@@ -87,7 +87,9 @@ def test_internal_mail_is_two_activities_unless_the_setting_is_off(
     assert sent["id"] != received["id"]
     assert (sent["direction"], received["direction"]) == ("outgoing", "incoming")
 
-    configuration.set_org_setting(installation.uow, "tracking.internal_as_two_activities", "off")
+    configuration.change_org_settings(
+        installation.uow, OPERATOR, {"tracking.internal_as_two_activities": "off"}
+    )
     raw = make_message(sender=sender.email, to=[receiver.email])
     assert (
         track(installation, raw, sender.email)["id"]
@@ -119,7 +121,7 @@ def test_regarding_is_set_on_track_and_can_be_changed_later(installation: Instal
     relinking.set_regarding(
         installation.uow, OPERATOR, view["id"], RecordRef("case", case), user.email
     )
-    changed = operations.get_activity(installation.uow, OPERATOR, view["id"])
+    changed = queries.get_activity(installation.uow, OPERATOR, view["id"])
     assert changed["regarding"]["type"] == "case"
     with pytest.raises(NotFound):
         relinking.set_regarding(
@@ -129,7 +131,9 @@ def test_regarding_is_set_on_track_and_can_be_changed_later(installation: Instal
 
 def test_require_regarding_setting(installation: Installation) -> None:
     user = add_user(installation)
-    configuration.set_org_setting(installation.uow, "tracking.require_regarding", "on")
+    configuration.change_org_settings(
+        installation.uow, OPERATOR, {"tracking.require_regarding": "on"}
+    )
     with pytest.raises(InvalidInput, match="regarding"):
         track(installation, make_message(sender=address()), user.email)
 
@@ -147,7 +151,7 @@ def test_untrack_keeps_or_deletes_the_activity(installation: Installation) -> No
         first.email,
         delete_activity=True,
     )  # second still tracks it
-    assert operations.get_activity(installation.uow, OPERATOR, view["id"])["id"] == view["id"]
+    assert queries.get_activity(installation.uow, OPERATOR, view["id"])["id"] == view["id"]
     with pytest.raises(InvalidInput):
         untracking.untrack(installation.uow, installation.blobs, OPERATOR, view["id"], first.email)
     assert untracking.untrack(
@@ -159,7 +163,7 @@ def test_untrack_keeps_or_deletes_the_activity(installation: Installation) -> No
         delete_activity=True,
     )
     with pytest.raises(NotFound):
-        operations.get_activity(installation.uow, OPERATOR, view["id"])
+        queries.get_activity(installation.uow, OPERATOR, view["id"])
     assert installation.blobs.all_digests() == []
 
 
@@ -227,7 +231,9 @@ def test_batch_tracking_reports_each_message_on_its_own(installation: Installati
 
 def test_a_batch_sees_what_it_added_itself(installation: Installation) -> None:
     user = add_user(installation)
-    configuration.set_personal_option(installation.uow, user.email, "auto_create", "contact")
+    configuration.change_personal_options(
+        installation.uow, OPERATOR, {"auto_create": "contact"}, user.email
+    )
     stranger = address("new")
     account = add_record(installation, "account", user, name="Initech")
     original = make_message(sender=stranger, to=[user.email], message_id="<first@batch>")
@@ -240,10 +246,10 @@ def test_a_batch_sees_what_it_added_itself(installation: Installation) -> None:
         ]
     )
     assert isinstance(first, tracking.TrackResult) and isinstance(second, tracking.TrackResult)
-    view = operations.get_activity(installation.uow, OPERATOR, second.activity_id)
+    view = queries.get_activity(installation.uow, OPERATOR, second.activity_id)
     assert view["correlation"] == {"method": "in_reply_to", "parent_id": first.activity_id}
     assert view["regarding"]["id"] == account
-    sender = operations.get_activity(installation.uow, OPERATOR, first.activity_id)["parties"][0]
+    sender = queries.get_activity(installation.uow, OPERATOR, first.activity_id)["parties"][0]
     recipient = next(p for p in view["parties"] if p["role"] == "to")
     assert sender["resolution"] == "auto_created"
     assert recipient["record"] == sender["record"]  # created once, found by the second message
@@ -280,7 +286,7 @@ def test_oversized_identifiers_and_addresses_are_stored_safely(installation: Ins
         TrackRequest(raw, user.email)
     )
     assert again.activity_id == outcomes[0].activity_id and not again.created  # type: ignore[union-attr]
-    view = operations.get_activity(installation.uow, OPERATOR, again.activity_id)
+    view = queries.get_activity(installation.uow, OPERATOR, again.activity_id)
     assert long_address not in {p["address"] for p in view["parties"]}
 
 
@@ -302,5 +308,5 @@ def test_a_reply_later_in_a_batch_inherits_a_regarding_set_earlier_in_it(
         ]
     )
     assert isinstance(outcomes[1], tracking.TrackResult)
-    view = operations.get_activity(installation.uow, OPERATOR, outcomes[1].activity_id)
+    view = queries.get_activity(installation.uow, OPERATOR, outcomes[1].activity_id)
     assert view["regarding"]["id"] == account

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from correspondent.bootstrap import Installation
 from correspondent.domain.access import OPERATOR
 from correspondent.domain.errors import MessageRejected
-from correspondent.services.activities import operations
+from correspondent.services.activities import queries
 from correspondent.services.activities.track import MessageQuarantined, MessageTracker, TrackRequest
 from tests.builders import add_user
 from tests.support.damaged_mail import assert_limit_rejection, damaged_messages
@@ -21,7 +21,7 @@ def _track(installation: Installation, raw: bytes) -> tuple[dict[str, Any], byte
     result = MessageTracker(installation.uow, installation.blobs).track(
         TrackRequest(raw, user.email)
     )
-    view = operations.get_activity(installation.uow, OPERATOR, result.activity_id)
+    view = queries.get_activity(installation.uow, OPERATOR, result.activity_id)
     with installation.uow() as uow:
         activity = uow.activities.get(result.activity_id)
         assert activity is not None
@@ -76,5 +76,5 @@ def test_damaged_mail_becomes_an_activity_or_breaks_a_limit(
         assert isinstance(quarantined.__cause__, MessageRejected)
         assert_limit_rejection(quarantined.__cause__)
         return
-    view = operations.get_activity(installation.uow, OPERATOR, result.activity_id)
+    view = queries.get_activity(installation.uow, OPERATOR, result.activity_id)
     assert view["id"] == result.activity_id

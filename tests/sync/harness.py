@@ -10,16 +10,18 @@ from datetime import UTC, datetime, timedelta
 from imapclient import IMAPClient
 
 from correspondent.bootstrap import Installation
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.activity import Tracker
 from correspondent.domain.mailbox import BackoffPolicy, TlsChoice
 from correspondent.domain.records import RecordRef
 from correspondent.domain.users import User
 from correspondent.services.activities.track import MessageTracker
-from correspondent.services.directory import entries as directory
+from correspondent.services.admin import users as admin_users
 from correspondent.services.mailboxes import folders as tracked_folders
 from correspondent.services.mailboxes.connect import MailboxConnector
 from correspondent.services.mailboxes.secrets import SecretBox
 from correspondent.services.mailboxes.setup import MailboxInput, add_mailbox, run_mailbox_test
+from correspondent.services.records.create import create_record
 from correspondent.sync.runner import RunnerConfig, SyncRunner
 from tests.builders import make_message, unique
 
@@ -141,9 +143,7 @@ class SyncEnv:
 
     def record(self, type_name: str = "account", **values: str) -> RecordRef:
         values = values or {"name": unique("Acme ")}
-        record = directory.add_record(
-            self.installation.uow, directory.RecordInput(type_name, values, self.user.email)
-        )
+        record = create_record(self.installation.uow, OPERATOR, type_name, values, self.user.email)
         return RecordRef(type_name, record.id)
 
 
@@ -181,7 +181,7 @@ def make_env(
     *,
     process_from: datetime | None = None,
 ) -> SyncEnv:
-    user = directory.add_user(installation.uow, login, "Mail User")
+    user = admin_users.add_user(installation.uow, OPERATOR, login, "Mail User")
     connector = MailboxConnector(SecretBox.from_text("test-key"), timeout=10)
     mailbox = add_mailbox(
         installation.uow,

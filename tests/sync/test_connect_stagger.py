@@ -8,11 +8,12 @@ import time
 from dataclasses import dataclass, field
 
 from correspondent.bootstrap import Installation
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.mailbox import Mailbox, MailboxStatus, TlsChoice
 from correspondent.mail.imap import ImapSession
 from correspondent.mail.imap_errors import ImapConnectionError
 from correspondent.services.activities.track import MessageTracker
-from correspondent.services.directory import entries as directory
+from correspondent.services.admin import users as admin_users
 from correspondent.services.mailboxes.connect import MailboxConnector
 from correspondent.services.mailboxes.secrets import SecretBox
 from correspondent.services.mailboxes.setup import MailboxInput, add_mailbox
@@ -47,7 +48,7 @@ class CountingConnector(MailboxConnector):
 def test_simultaneous_connection_attempts_are_capped(installation: Installation) -> None:
     connector = CountingConnector(SecretBox.from_text("k"))
     for _ in range(MAILBOXES):
-        user = directory.add_user(installation.uow, address("m", "ourco.example"), "M")
+        user = admin_users.add_user(installation.uow, OPERATOR, address("m", "ourco.example"), "M")
         mailbox = add_mailbox(
             installation.uow,
             connector,

@@ -13,10 +13,11 @@ from typer.testing import CliRunner
 from correspondent.bootstrap import Installation
 from correspondent.cli.main import app
 from correspondent.config import Settings
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.errors import InvalidInput
 from correspondent.domain.mailbox import TlsChoice
 from correspondent.mail.imap_errors import ImapAuthenticationError
-from correspondent.services.directory import entries as directory
+from correspondent.services.admin import users as admin_users
 from correspondent.services.mailboxes.connect import MailboxConnector
 from correspondent.services.mailboxes.secrets import SecretBox
 from correspondent.services.mailboxes.setup import (
@@ -39,7 +40,7 @@ def test_address_mismatch_is_refused_with_the_reference_wording(
     installation: Installation, dovecot: DovecotServer, dovecot_user: tuple[str, str]
 ) -> None:
     login, password = dovecot_user
-    directory.add_user(installation.uow, "someone.else@ourco.example", "Else")
+    admin_users.add_user(installation.uow, OPERATOR, "someone.else@ourco.example", "Else")
     mailbox = add_mailbox(
         installation.uow,
         _connector(),
@@ -62,7 +63,7 @@ def test_unapproved_address_and_wrong_password_raise_alerts(
     installation: Installation, dovecot: DovecotServer, dovecot_user: tuple[str, str]
 ) -> None:
     login, _ = dovecot_user
-    directory.add_user(installation.uow, login, "User", email_approved=False)
+    admin_users.add_user(installation.uow, OPERATOR, login, "User", email_approved=False)
     with installation.uow() as uow:
         uow.settings.set_org("tracking.require_approved_email", "on")
         uow.commit()
@@ -91,7 +92,7 @@ def test_xoauth2_mailbox_enables(
     from correspondent.domain.mailbox import AuthKind
 
     login, _ = dovecot_user
-    directory.add_user(installation.uow, login, "User")
+    admin_users.add_user(installation.uow, OPERATOR, login, "User")
     token = dovecot.grant_token(login)
     box = add_mailbox(
         installation.uow, _connector(),

@@ -11,13 +11,15 @@ from datetime import UTC, datetime
 import pytest
 
 from correspondent.domain.access import ACTIVITY_TYPE, OPERATOR, Actor
-from correspondent.domain.activity import ResolutionMethod
+from correspondent.domain.activity import ActivityStatus, ResolutionMethod
 from correspondent.domain.errors import InvalidInput, NotFound, PermissionDenied
 from correspondent.domain.records import USER_TYPE, Record, RecordRef
 from correspondent.domain.users import User
 from correspondent.services.access import actor_of
+from correspondent.services.activities.queries import get_activity
 from correspondent.services.activities.regarding import set_regarding
 from correspondent.services.activities.track import MessageTracker, TrackRequest
+from correspondent.services.activities.track_for_user import outcome_message
 from correspondent.services.activities.untrack import untrack, untrack_message
 from correspondent.services.ports import UnitOfWorkFactory
 from tests.builders import address, make_message
@@ -183,3 +185,43 @@ def test_a_failed_check_changes_nothing(world: World) -> None:
     with pytest.raises(NotFound):
         set_regarding(factory, OPERATOR, activity_id, RecordRef("account", 999), world.alice.email)
     assert world.uow.data.activities[activity_id].trackers == before
+
+
+def test_tracking_again_says_whether_a_tracker_was_added(world: World) -> None:
+    raw = make_message(sender=address("customer"), to=[world.alice.email, world.bob.email])
+    first = world.tracker.track(TrackRequest(raw, world.alice.email))
+    again = world.tracker.track(TrackRequest(raw, world.alice.email))
+    assert not again.created and not again.tracker_added and not again.regarding_changed
+    assert outcome_message(again) == "Already tracked by you; nothing changed."
+    assert len(world.uow.data.activities[first.activity_id].trackers) == 1
+    by_bob = world.tracker.track(TrackRequest(raw, world.bob.email))
+    assert by_bob.tracker_added
+    assert outcome_message(by_bob) == "Already tracked; tracker added."
+    account = _record(world.uow.data, "account", world.alice, name="Acme")
+    relinked = world.tracker.track(TrackRequest(raw, world.alice.email, account))
+    assert not relinked.tracker_added and relinked.regarding_changed
+    assert outcome_message(relinked) == "Already tracked by you; regarding record set."
+
+
+def test_an_activity_nobody_tracks_any_more_is_untracked_until_tracked_again(
+    world: World,
+) -> None:
+    raw = make_message(sender=address("customer"), to=[world.alice.email])
+    activity_id = world.track(world.alice, raw)
+    assert world.uow.data.activities[activity_id].status is ActivityStatus.TRACKED
+    untrack(world.uow, world.blobs, world.actor(world.alice), activity_id, world.alice.email)
+    kept = world.uow.data.activities[activity_id]
+    assert kept.trackers == [] and kept.status is ActivityStatus.UNTRACKED
+    view = get_activity(world.uow, world.actor(world.alice), activity_id)
+    assert view["status"] == "untracked" and view["trackers"] == []
+    assert world.track(world.alice, raw) == activity_id
+    assert world.uow.data.activities[activity_id].status is ActivityStatus.TRACKED
+
+
+def test_a_party_that_is_a_user_shows_the_users_name(world: World) -> None:
+    raw = make_message(sender=world.alice.email, to=[world.bob.email])
+    activity_id = world.track(world.alice, raw)
+    view = get_activity(world.uow, world.actor(world.alice), activity_id)
+    names = {p["address"]: p["record"]["name"] for p in view["parties"]}
+    assert names == {world.alice.email: world.alice.name, world.bob.email: world.bob.name}
+    assert view["owner"] == world.alice.email  # owner and trackers stay addresses

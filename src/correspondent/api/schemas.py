@@ -110,8 +110,25 @@ class RecordPatch(Strict):
     fields: dict[Text, FieldValue]
 
 
+class RecordOut(BaseModel):
+    """One record; the fields of its type (``first_name``, ``account``…) sit beside these."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: RecordType
+    id: int
+    name: str
+    email: str | None = Field(description="The primary address, if any.")
+    emails: list[str]
+    owner: str = Field(description="The owner's email address.")
+    owner_id: int
+    active: bool
+    created_at: str = Field(json_schema_extra={"format": "date-time"})
+    modified_at: str = Field(json_schema_extra={"format": "date-time"})
+
+
 class RecordPage(BaseModel):
-    items: list[dict[str, Any]]
+    items: list[RecordOut]
     next_cursor: str | None
 
 
@@ -125,6 +142,8 @@ class ShareIn(Strict):
 
 
 class ShareOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     user_id: int
     user: str
     access: ShareAccess
@@ -149,6 +168,9 @@ class UntrackOut(BaseModel):
 
 class TrackOut(BaseModel):
     created: bool
+    tracker_added: bool = Field(
+        description="Whether your tracker was added (false: you already tracked the message)."
+    )
     readable: bool
     activity: dict[str, Any] | None
     message: str
@@ -185,6 +207,15 @@ class RoleOut(BaseModel):
     description: str
     built_in: bool
     privileges: dict[str, dict[str, str]]
+
+
+class QuarantineOut(BaseModel):
+    id: int
+    user_id: int | None
+    source: str
+    reason: str
+    raw_size: int
+    received_at: str = Field(json_schema_extra={"format": "date-time"})
 
 
 class ErrorBody(BaseModel):

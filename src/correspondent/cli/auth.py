@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from correspondent.cli.context import STATE, handle_errors, out_console, print_json
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.errors import InvalidInput
 from correspondent.services import auth
 
@@ -42,7 +43,7 @@ def token_create(
 ) -> None:
     """Create a personal API token for EMAIL and print it (it is shown only this once)."""
     expires = datetime.now(UTC) + timedelta(days=expires_days) if expires_days else None
-    new = auth.create_token(STATE.installation().uow, email, name, expires)
+    new = auth.create_token(STATE.installation().uow, OPERATOR, email, name, expires)
     if json_output:
         print_json(
             {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -11,14 +12,13 @@ from rich.progress import Progress
 
 from correspondent.cli.auth import read_password_from_stdin
 from correspondent.cli.context import STATE, handle_errors, out_console, print_json
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.errors import InvalidInput
 from correspondent.domain.records import RecordRef, record_kind
-from correspondent.services.admin.views import user_view
-from correspondent.services.auth import hash_password
-from correspondent.services.directory import entries as directory
-from correspondent.services.directory.entries import RecordInput
+from correspondent.services.admin.users import add_user, list_users
+from correspondent.services.records.create import create_record
 from correspondent.services.records.imports import import_records
-from correspondent.services.records.views import record_view
+from correspondent.services.records.queries import get_record
 
 user_app = typer.Typer(no_args_is_help=True, help="CRM users.")
 record_app = typer.Typer(no_args_is_help=True, help="CRM records.")
@@ -44,18 +44,18 @@ def user_add(
     ] = False,
 ) -> None:
     """Add a user whose primary email address is EMAIL (approved: an operator added them)."""
-    password_hash = hash_password(read_password_from_stdin()) if password_stdin else None
-    user = directory.add_user(
+    password = read_password_from_stdin() if password_stdin else None
+    user = add_user(
         STATE.installation().uow,
+        OPERATOR,
         email,
         name,
         roles=role or [],
         business_unit=business_unit,
-        password_hash=password_hash,
+        password=password,
     )
-    view = {"type": "user", **user_view(user)}
     if json_output:
-        print_json(view)
+        print_json({"type": "user", **dataclasses.asdict(user)})
     else:
         out_console.print(f"Added user {user.id}: {user.name} <{user.email}>")
 
@@ -81,14 +81,16 @@ def record_add(
     json_output: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Add one record."""
-    installation = STATE.installation()
     record_kind(type_name)
-    owner_email = owner or _default_owner()
-    record = directory.add_record(
-        installation.uow, RecordInput(type_name, _parse_assignments(set_), owner_email)
+    record = create_record(
+        STATE.installation().uow,
+        OPERATOR,
+        type_name,
+        _parse_assignments(set_),
+        owner or _default_owner(),
     )
     if json_output:
-        print_json(record_view(record, owner_email))
+        print_json(record.as_dict())
     else:
         out_console.print(f"Added {record.type} {record.id}: {record.name}")
 
@@ -97,8 +99,7 @@ def record_add(
 @handle_errors
 def record_show(ref: str, json_output: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Show one record, written TYPE:ID."""
-    record = directory.get_record(STATE.installation().uow, RecordRef.parse(ref))
-    view = record_view(record)
+    view = get_record(STATE.installation().uow, OPERATOR, RecordRef.parse(ref)).as_dict()
     if json_output:
         print_json(view)
     else:
@@ -123,6 +124,7 @@ def record_import(
         task = progress.add_task(f"Importing {type_name}s", total=len(rows))
         ids = import_records(
             STATE.installation().uow,
+            OPERATOR,
             type_name,
             rows,
             owner or _default_owner(),
@@ -135,7 +137,7 @@ def record_import(
 
 
 def _default_owner() -> str:
-    users = directory.list_users(STATE.installation().uow)
+    users = list_users(STATE.installation().uow, OPERATOR)
     if not users:
         raise InvalidInput(
             "There are no users yet; add one with 'correspondent user add', or pass --owner."

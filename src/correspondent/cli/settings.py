@@ -7,6 +7,8 @@ from typing import Annotated
 import typer
 
 from correspondent.cli.context import STATE, handle_errors, out_console, print_json
+from correspondent.domain.access import OPERATOR
+from correspondent.domain.settings import ORG_SETTINGS, PERSONAL_OPTIONS, lookup
 from correspondent.services.admin import settings as configuration
 
 settings_app = typer.Typer(no_args_is_help=True, help="Organisation settings.")
@@ -32,16 +34,16 @@ def settings_get(
     json_output: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Show one setting, or all of them."""
-    uow = STATE.installation().uow
-    if key is None:
-        values = configuration.all_org_settings(uow)
-        if json_output:
-            print_json(values)
-        else:
-            for name, value in values.items():
-                _show(name, value, False)
-        return
-    _show(key, configuration.get_org_setting(uow, key), json_output)
+    if key is not None:
+        lookup(ORG_SETTINGS, key)
+    values = configuration.org_settings(STATE.installation().uow, OPERATOR)
+    if key is not None:
+        _show(key, values[key], json_output)
+    elif json_output:
+        print_json(values)
+    else:
+        for name, value in values.items():
+            _show(name, value, False)
 
 
 @settings_app.command("set")
@@ -50,7 +52,8 @@ def settings_set(
     key: str, value: str, json_output: Annotated[bool, typer.Option("--json")] = False
 ) -> None:
     """Change an organisation setting."""
-    _show(key, configuration.set_org_setting(STATE.installation().uow, key, value), json_output)
+    changed = configuration.change_org_settings(STATE.installation().uow, OPERATOR, {key: value})
+    _show(key, changed[key], json_output)
 
 
 @options_app.command("get")
@@ -61,7 +64,9 @@ def options_get(
     json_output: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Show one personal option of a user."""
-    _show(key, configuration.get_personal_option(STATE.installation().uow, user, key), json_output)
+    lookup(PERSONAL_OPTIONS, key)
+    options = configuration.personal_options(STATE.installation().uow, OPERATOR, user)
+    _show(key, options[key], json_output)
 
 
 @options_app.command("set")
@@ -73,8 +78,6 @@ def options_set(
     json_output: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Change one personal option of a user."""
-    _show(
-        key,
-        configuration.set_personal_option(STATE.installation().uow, user, key, value),
-        json_output,
-    )
+    uow = STATE.installation().uow
+    changed = configuration.change_personal_options(uow, OPERATOR, {key: value}, user)
+    _show(key, changed[key], json_output)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -20,7 +20,7 @@ from correspondent.domain.access import OPERATOR
 from correspondent.domain.activity import TrackerSource
 from correspondent.domain.errors import CorrespondentError
 from correspondent.domain.records import RecordRef
-from correspondent.services.activities import attachments, operations, views
+from correspondent.services.activities import attachments, queries, views
 from correspondent.services.activities import regarding as relinking
 from correspondent.services.activities import untrack as untracking
 from correspondent.services.activities.mail_import import (
@@ -28,7 +28,11 @@ from correspondent.services.activities.mail_import import (
     count_messages,
     iter_mailbox,
 )
-from correspondent.services.activities.quarantine import list_quarantine
+from correspondent.services.admin.quarantine import list_quarantine
+
+if TYPE_CHECKING:
+    from correspondent.bootstrap import Installation
+    from correspondent.services.activities.track import MessageTracker
 
 activity_app = typer.Typer(no_args_is_help=True, help="Email activities.")
 attachment_app = typer.Typer(no_args_is_help=True, help="Attachments of activities.")
@@ -66,14 +70,23 @@ def register(app: typer.Typer) -> None:
     app.add_typer(quarantine_app, name="quarantine")
 
 
-def _print_activity_line(view: dict[str, Any], created: bool | None = None) -> None:
-    state = "" if created is None else ("new " if created else "existing ")
+def _print_activity_line(view: dict[str, Any], outcome: str = "") -> None:
     regarding = view["regarding"]
     about = f" regarding {regarding['type']}:{regarding['id']}" if regarding else ""
     out_console.print(
-        f"{state}activity {view['id']}: {view['subject']!r} ({view['direction']}){about}",
+        f"{outcome}activity {view['id']}: {view['subject']!r} ({view['direction']}){about}",
         highlight=False,
     )
+
+
+def _tracking(regarding: str | None) -> tuple[Installation, MessageTracker, RecordRef | None]:
+    """What both track and import need: the installation, a tracker, the regarding record."""
+    # Imported here, not at the top: the parser and the pipeline slow down every other command.
+    from correspondent.services.activities.track import MessageTracker
+
+    installation = STATE.installation()
+    ref = RecordRef.parse(regarding) if regarding else None
+    return installation, MessageTracker(installation.uow, installation.blobs), ref
 
 
 @handle_errors
@@ -84,12 +97,10 @@ def track(
     json_output: Json = False,
 ) -> None:
     """Track one or more .eml files for a user."""
-    # Imported here, not at the top: the parser and the pipeline slow down every other command.
-    from correspondent.services.activities.track import MessageTracker, TrackRequest
+    from correspondent.services.activities.track import TrackRequest
+    from correspondent.services.activities.track_for_user import outcome_message
 
-    installation = STATE.installation()
-    ref = RecordRef.parse(regarding) if regarding else None
-    tracker = MessageTracker(installation.uow, installation.blobs)
+    installation, tracker, ref = _tracking(regarding)
     results: list[dict[str, Any]] = []
     failed = 0
     for path in files:
@@ -102,11 +113,20 @@ def track(
             err_console.print(f"[red]Error[/red] ({path}): {error}", highlight=False)
             results.append({"file": str(path), "error": str(error)})
             continue
-        view = operations.get_activity(installation.uow, OPERATOR, result.activity_id)
+        view = queries.get_activity(installation.uow, OPERATOR, result.activity_id)
         view.pop("text_body"), view.pop("html_body")
-        results.append({"file": str(path), "created": result.created, "activity": view})
+        results.append(
+            {
+                "file": str(path),
+                "created": result.created,
+                "tracker_added": result.tracker_added,
+                "activity": view,
+            }
+        )
         if not json_output:
-            _print_activity_line(view, result.created)
+            _print_activity_line(view, "new " if result.created else "existing ")
+            if not result.created:
+                out_console.print(f"  {outcome_message(result)}", highlight=False)
     if json_output:
         print_json(results)
     if failed:
@@ -126,14 +146,11 @@ def import_mail(
 
     from correspondent.services.activities.track import (
         MessageQuarantined,
-        MessageTracker,
         TrackRequest,
         TrackResult,
     )
 
-    installation = STATE.installation()
-    ref = RecordRef.parse(regarding) if regarding else None
-    tracker = MessageTracker(installation.uow, installation.blobs)
+    _installation, tracker, ref = _tracking(regarding)
     summary = {"messages": 0, "created": 0, "existing": 0, "quarantined": 0, "failed": 0}
     errors: list[str] = []
     with Progress(disable=json_output) as progress:
@@ -174,11 +191,13 @@ def import_mail(
 @handle_errors
 def activity_show(activity_id: int, json_output: Json = False) -> None:
     """Show one activity with its parties, attachments and trackers."""
-    view = operations.get_activity(STATE.installation().uow, OPERATOR, activity_id)
+    view = queries.get_activity(STATE.installation().uow, OPERATOR, activity_id)
     if json_output:
         print_json(view)
         return
     _print_activity_line(view)
+    trackers = ", ".join(sorted({t["user"] for t in view["trackers"]})) or "nobody"
+    out_console.print(f"  status: {view['status']} (tracked by {trackers})", highlight=False)
     for party in view["parties"]:
         record = party["record"]
         target = f"{record['type']}:{record['id']} {record['name']}" if record else "unresolved"
@@ -253,8 +272,12 @@ def untrack(
         user,
         delete_activity=delete_activity,
     )
-    kept = "deleted" if deleted else "kept"
-    out_console.print(f"{user} no longer tracks activity {activity_id}; the activity is {kept}.")
+    if deleted:
+        kept = "the activity is deleted"
+    else:
+        status = queries.get_activity(installation.uow, OPERATOR, activity_id)["status"]
+        kept = f"the activity is kept ({status})"
+    out_console.print(f"{user} no longer tracks activity {activity_id}; {kept}.", highlight=False)
 
 
 @attachment_app.command("remove")
@@ -272,7 +295,7 @@ def attachment_remove(activity_id: int, attachment_id: int, user: UserOpt) -> No
 @handle_errors
 def quarantine_list(json_output: Json = False) -> None:
     """Messages that could not be tracked, with the reason."""
-    items = list_quarantine(STATE.installation().uow)
+    items = list_quarantine(STATE.installation().uow, OPERATOR)
     rows = [
         {
             "id": q.id,

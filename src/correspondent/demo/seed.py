@@ -8,14 +8,19 @@ real use, so the demo also exercises resolution, correlation and the attachment 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from correspondent.bootstrap import Installation
 from correspondent.demo.sample_mail import generate_messages
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.activity import TrackerSource
 from correspondent.domain.records import RecordRef
 from correspondent.services import auth
 from correspondent.services.activities.track import MessageQuarantined, MessageTracker, TrackRequest
-from correspondent.services.directory import entries as directory
-from correspondent.services.directory.entries import RecordInput
+from correspondent.services.admin.settings import change_personal_options
+from correspondent.services.admin.users import add_user, list_users
+from correspondent.services.records.create import create_record
+from correspondent.services.records.views import RecordView
 
 DOMAIN = "ourco.example"
 USERS = (
@@ -46,70 +51,65 @@ def _address(first: str, last: str, domain: str) -> str:
 
 
 DEMO_ADMIN = USERS[0][0]
+DEMO_ADMIN_OPTIONS = {"address_book": "readable"}
+"""The administrator owns no customers: with the default (own contacts only) their address book,
+the first thing a visitor tries, would find nobody."""
 
 
 def demo_admin_if_present(inst: Installation) -> str | None:
     """The demo administrator's address, when this installation has that user."""
-    if any(user.email == DEMO_ADMIN for user in directory.list_users(inst.uow)):
+    if any(user.email == DEMO_ADMIN for user in list_users(inst.uow, OPERATOR)):
         return DEMO_ADMIN
     return None
 
 
+def _add(
+    inst: Installation, type_name: str, values: Mapping[str, object], owner: str
+) -> RecordView:
+    return create_record(inst.uow, OPERATOR, type_name, values, owner)
+
+
 def seed_demo_if_empty(inst: Installation) -> str | None:
     """Seed the demo organisation when there are no users; return a summary, or None."""
-    if directory.list_users(inst.uow):
+    if list_users(inst.uow, OPERATOR):
         return None
     for email, name, roles, unit in USERS:
-        directory.add_user(inst.uow, email, name, roles=roles, business_unit=unit)
+        add_user(inst.uow, OPERATOR, email, name, roles=roles, business_unit=unit)
+    change_personal_options(inst.uow, OPERATOR, DEMO_ADMIN_OPTIONS, DEMO_ADMIN)
     owners = [u[0] for u in USERS[1:]]
     people: list[tuple[str, str]] = [(name, email) for email, name, _, _ in USERS[1:]]
     account_of: dict[str, int] = {}
     for index, (company, domain, contacts) in enumerate(CUSTOMERS):
         owner = owners[index % len(owners)]
-        account = directory.add_record(
-            inst.uow, RecordInput("account", {"name": company, "email": f"info@{domain}"}, owner)
-        )
+        account = _add(inst, "account", {"name": company, "email": f"info@{domain}"}, owner)
         for first, last in contacts:
             address = _address(first, last, domain)
-            directory.add_record(
-                inst.uow,
-                RecordInput(
-                    "contact",
-                    {
-                        "first_name": first,
-                        "last_name": last,
-                        "email": address,
-                        "account": str(account.id),
-                    },
-                    owner,
-                ),
+            _add(
+                inst,
+                "contact",
+                {"first_name": first, "last_name": last, "email": address, "account": account.id},
+                owner,
             )
             people.append((f"{first} {last}", address))
             account_of[address] = account.id
-        directory.add_record(
-            inst.uow,
-            RecordInput(
-                "opportunity",
-                {"name": f"{company} – renewal", "account": str(account.id), "status": "open"},
-                owner,
-            ),
+        _add(
+            inst,
+            "opportunity",
+            {"name": f"{company} – renewal", "account": account.id, "status": "open"},
+            owner,
         )
-        directory.add_record(
-            inst.uow,
-            RecordInput(
-                "case",
-                {"title": f"{company}: delivery question", "account": str(account.id)},
-                owner,
-            ),
+        _add(
+            inst,
+            "case",
+            {"title": f"{company}: delivery question", "account": account.id},
+            owner,
         )
     for first, last, company, address in LEADS:
-        directory.add_record(
-            inst.uow,
-            RecordInput(
-                "lead",
-                {"first_name": first, "last_name": last, "company": company, "email": address},
-                owners[0],
-            ),
+        _add(
+            inst,
+            "lead",
+            {"first_name": first, "last_name": last, "company": company, "email": address},
+            owners[0],
         )
     tracker = MessageTracker(inst.uow, inst.blobs)
     tracked = 0
@@ -129,7 +129,7 @@ def seed_demo_if_empty(inst: Installation) -> str | None:
             tracked += 1
         except MessageQuarantined:
             continue
-    admin_token = auth.create_token(inst.uow, DEMO_ADMIN, "demo").token
+    admin_token = auth.create_token(inst.uow, OPERATOR, DEMO_ADMIN, "demo").token
     return (
         f"Seeded the demo organisation: {len(USERS)} users, {len(CUSTOMERS)} accounts, "
         f"{tracked} tracked emails.\n"

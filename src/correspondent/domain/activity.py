@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -64,7 +65,15 @@ class ResolutionMethod(enum.StrEnum):
 
 
 class ActivityStatus(enum.StrEnum):
+    """Whether anybody tracks the activity: after the last tracker untracks and keeps it, it is
+    ``untracked`` (the activity stays, BEHAVIOUR §1); tracking it again makes it ``tracked``."""
+
     TRACKED = "tracked"
+    UNTRACKED = "untracked"
+
+    @classmethod
+    def of(cls, trackers: Sequence[object]) -> ActivityStatus:
+        return cls.TRACKED if trackers else cls.UNTRACKED
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from correspondent.domain.activity import (
     MAX_STORED_MESSAGE_ID,
+    ActivityStatus,
     AttachmentState,
     EmailActivity,
     Tracker,
@@ -221,6 +222,14 @@ class ActivityRepository:
             )
         )
         return int(result.rowcount)
+
+    def set_status(self, activity_id: int, status: ActivityStatus) -> None:
+        # Only a real change writes (and moves modified_at): re-tracking is the common case.
+        self.conn.execute(
+            sa.update(activities)
+            .where(activities.c.id == activity_id, activities.c.status != status.value)
+            .values(status=status.value, modified_at=datetime.now(UTC))
+        )
 
     def add_notification(self, activity_id: int, text: str) -> None:
         self.flush()

@@ -215,7 +215,8 @@ class DirectoryRepository:
         self._write_addresses(record.id, record.emails)
 
     def names(self, refs: Iterable[RecordRef]) -> dict[RecordRef, str]:
-        """Display names for many records and users in two queries."""
+        """Display names for many records and users (a user's name, not their address) in two
+        queries; ``user_names`` gives users' email addresses."""
         wanted = set(refs)
         result: dict[RecordRef, str] = {}
         record_ids = [r.id for r in wanted if r.type != USER_TYPE]
@@ -228,8 +229,12 @@ class DirectoryRepository:
             for row in rows:
                 result[RecordRef(row.type, row.id)] = row.name
         user_ids = [r.id for r in wanted if r.type == USER_TYPE]
-        for uid, email in self.user_names(user_ids).items():
-            result[RecordRef(USER_TYPE, uid)] = email
+        if user_ids:
+            rows = self.conn.execute(
+                sa.select(users.c.id, users.c.name).where(users.c.id.in_(user_ids))
+            )
+            for row in rows:
+                result[RecordRef(USER_TYPE, row.id)] = row.name
         return {ref: name for ref, name in result.items() if ref in wanted}
 
     def candidates(self, addresses: Iterable[str]) -> dict[str, list[Candidate]]:

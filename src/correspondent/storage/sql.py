@@ -14,9 +14,10 @@ def insert_ignoring_duplicates(
 ) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when a row was inserted."""
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(table).on_conflict_do_nothing(index_elements=conflict_columns)
-    result = conn.execute(stmt, values)
-    return bool(result.rowcount)
+    key = table.c[conflict_columns[0]]
+    # RETURNING, not rowcount: psycopg reports -1 for this statement, which read as "inserted".
+    stmt = insert(table).on_conflict_do_nothing(index_elements=conflict_columns).returning(key)
+    return conn.execute(stmt, values).first() is not None
 
 
 def upsert_increment(

@@ -24,12 +24,13 @@ from correspondent.api.schemas import (
 from correspondent.domain.access import ACTIVITY_TYPE
 from correspondent.domain.errors import InvalidInput
 from correspondent.domain.records import RecordRef
-from correspondent.services.activities import attachments, operations
+from correspondent.services.activities import attachments, queries
 from correspondent.services.activities import regarding as relinking
 from correspondent.services.activities import untrack as untracking
 from correspondent.services.activities.attachments import FileContent
-from correspondent.services.activities.operations import ActivityFilter
+from correspondent.services.activities.queries import ActivityFilter
 from correspondent.services.activities.track import MessageTracker
+from correspondent.services.activities.track_for_user import track_for_user
 from correspondent.services.admin import sharing as api_sharing
 
 router = APIRouter(tags=["activities"])
@@ -87,18 +88,17 @@ async def track(
     """Track a raw message (body ``message/rfc822``); 201 when a new activity was created."""
     raw = await _raw_message(request)
     tracker = MessageTracker(inst.uow, inst.blobs)
-    created, view = await run_in_threadpool(
-        operations.track, tracker, principal.actor, principal.user, raw, _ref(regarding)
+    tracked = await run_in_threadpool(
+        track_for_user, tracker, principal.actor, principal.user, raw, _ref(regarding)
     )
-    response.status_code = 201 if created else 200
-    if view is None:
-        message = (
-            "The message was already tracked by a colleague; your tracking was recorded, but the "
-            "activity is not visible to you."
-        )
-    else:
-        message = "Tracked as a new activity." if created else "Already tracked; tracker added."
-    return TrackOut(created=created, readable=view is not None, activity=view, message=message)
+    response.status_code = 201 if tracked.created else 200
+    return TrackOut(
+        created=tracked.created,
+        tracker_added=tracked.tracker_added,
+        readable=tracked.readable,
+        activity=tracked.activity,
+        message=tracked.message,
+    )
 
 
 @router.post("/untrack", status_code=204, openapi_extra=RAW_BODY)
@@ -125,7 +125,7 @@ def list_activities(
         if value is not None and value.tzinfo is None:
             raise InvalidInput("Dates need a time zone, e.g. 2026-01-31T00:00:00Z.")
     wanted = ActivityFilter(_ref(regarding), _ref(party), owner_id, sent_after, sent_before)
-    page = operations.list_activities(inst.uow, principal.actor, wanted, cursor=cursor, limit=limit)
+    page = queries.list_activities(inst.uow, principal.actor, wanted, cursor=cursor, limit=limit)
     return ActivityPage(items=page.items, next_cursor=page.next_cursor)
 
 
@@ -133,7 +133,7 @@ def list_activities(
 def get_activity(
     activity_id: PathId, principal: PrincipalDep, inst: InstallationDep
 ) -> dict[str, Any]:
-    return operations.get_activity(inst.uow, principal.actor, activity_id)
+    return queries.get_activity(inst.uow, principal.actor, activity_id)
 
 
 @router.put("/activities/{activity_id}/regarding")
@@ -142,7 +142,7 @@ def set_regarding(
 ) -> dict[str, Any]:
     ref = RecordRef(body.regarding.type.value, body.regarding.id) if body.regarding else None
     relinking.set_regarding(inst.uow, principal.actor, activity_id, ref, principal.user.email)
-    return operations.get_activity(inst.uow, principal.actor, activity_id)
+    return queries.get_activity(inst.uow, principal.actor, activity_id)
 
 
 @router.post("/activities/{activity_id}/untrack", response_model=UntrackOut)

@@ -13,10 +13,10 @@ from correspondent.api.schemas import (
     SignIn,
     TokenIn,
     TokenOut,
+    UserOut,
 )
 from correspondent.domain.access import format_privileges
 from correspondent.services import auth
-from correspondent.services.admin.views import user_view
 
 router = APIRouter(tags=["sign-in"])
 
@@ -39,7 +39,7 @@ def sign_in(
     )
     return SessionOut.model_validate(
         {
-            "user": user_view(session.user),
+            "user": UserOut.model_validate(session.user, from_attributes=True),
             "csrf_token": session.csrf_token,
             "expires_at": session.expires_at,
         }
@@ -58,7 +58,7 @@ def sign_out(principal: PrincipalDep, inst: InstallationDep, response: Response)
 def me(principal: PrincipalDep) -> MeOut:
     return MeOut.model_validate(
         {
-            "user": user_view(principal.user),
+            "user": UserOut.model_validate(principal.user, from_attributes=True),
             "privileges": format_privileges(principal.actor.privileges),
         }
     )
@@ -66,7 +66,7 @@ def me(principal: PrincipalDep) -> MeOut:
 
 @router.get("/tokens", response_model=list[TokenOut])
 def list_tokens(principal: PrincipalDep, inst: InstallationDep) -> list[TokenOut]:
-    rows = auth.list_tokens(inst.uow, principal.user.id)
+    rows = auth.list_tokens(inst.uow, principal.actor)
     return [
         TokenOut(
             id=r.id,
@@ -83,10 +83,12 @@ def list_tokens(principal: PrincipalDep, inst: InstallationDep) -> list[TokenOut
 @router.post("/tokens", response_model=NewTokenOut, status_code=201)
 def create_token(body: TokenIn, principal: PrincipalDep, inst: InstallationDep) -> NewTokenOut:
     """Create a personal API token for scripts and add-ins; the token is shown only here."""
-    new = auth.create_token(inst.uow, principal.user.email, body.name, body.expires_at)
+    new = auth.create_token(
+        inst.uow, principal.actor, principal.user.email, body.name, body.expires_at
+    )
     return NewTokenOut(id=new.id, token=new.token, expires_at=new.expires_at)
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
 def revoke_token(token_id: PathId, principal: PrincipalDep, inst: InstallationDep) -> None:
-    auth.revoke_token(inst.uow, principal.user.id, token_id)
+    auth.revoke_token(inst.uow, principal.actor, token_id)

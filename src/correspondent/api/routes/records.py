@@ -20,6 +20,7 @@ from correspondent.api.schemas import (
     QueryId,
     QueryText,
     RecordIn,
+    RecordOut,
     RecordPage,
     RecordPatch,
     RecordType,
@@ -29,7 +30,8 @@ from correspondent.api.schemas import (
 from correspondent.domain.records import RecordRef
 from correspondent.services.activities import timeline as api_timeline
 from correspondent.services.admin import sharing as api_sharing
-from correspondent.services.records import operations as api_records
+from correspondent.services.records import create, queries, update
+from correspondent.services.records.views import RecordView
 
 router = APIRouter(prefix="/records", tags=["records"])
 Limit = Annotated[int, Query(ge=1, le=200)]
@@ -48,7 +50,7 @@ def list_records(
     limit: Limit = 50,
 ) -> RecordPage:
     """Records of one type that you may read; pass ``next_cursor`` back for the next page."""
-    page = api_records.list_records(
+    page = queries.list_records(
         inst.uow,
         principal.actor,
         type_name.value,
@@ -59,58 +61,65 @@ def list_records(
         cursor=cursor,
         limit=limit,
     )
-    return RecordPage(items=page.items, next_cursor=page.next_cursor)
+    return RecordPage(items=[_out(v) for v in page.items], next_cursor=page.next_cursor)
 
 
-@router.post("/{type_name}", status_code=201)
+def _out(view: RecordView) -> RecordOut:
+    return RecordOut.model_validate(view.as_dict())
+
+
+@router.post("/{type_name}", response_model=RecordOut, status_code=201)
 def create_record(
     type_name: RecordType, body: RecordIn, principal: PrincipalDep, inst: InstallationDep
-) -> dict[str, object]:
-    return api_records.create_record(
+) -> RecordOut:
+    view = create.create_record(
         inst.uow, principal.actor, type_name.value, body.fields, body.owner_id
+    )
+    return _out(view)
+
+
+@router.get("/{type_name}/{record_id}", response_model=RecordOut)
+def get_record(
+    type_name: RecordType, record_id: PathId, principal: PrincipalDep, inst: InstallationDep
+) -> RecordOut:
+    return _out(
+        queries.get_record(inst.uow, principal.actor, RecordRef(type_name.value, record_id))
     )
 
 
-@router.get("/{type_name}/{record_id}")
-def get_record(
-    type_name: RecordType, record_id: PathId, principal: PrincipalDep, inst: InstallationDep
-) -> dict[str, object]:
-    return api_records.get_record(inst.uow, principal.actor, RecordRef(type_name.value, record_id))
-
-
-@router.patch("/{type_name}/{record_id}")
+@router.patch("/{type_name}/{record_id}", response_model=RecordOut)
 def update_record(
     type_name: RecordType,
     record_id: PathId,
     body: RecordPatch,
     principal: PrincipalDep,
     inst: InstallationDep,
-) -> dict[str, object]:
+) -> RecordOut:
     ref = RecordRef(type_name.value, record_id)
-    return api_records.update_record(inst.uow, principal.actor, ref, body.fields)
+    return _out(update.update_record(inst.uow, principal.actor, ref, body.fields))
 
 
-@router.post("/{type_name}/{record_id}/deactivate")
+@router.post("/{type_name}/{record_id}/deactivate", response_model=RecordOut)
 def deactivate_record(
     type_name: RecordType, record_id: PathId, principal: PrincipalDep, inst: InstallationDep
-) -> dict[str, object]:
+) -> RecordOut:
     ref = RecordRef(type_name.value, record_id)
-    return api_records.set_record_active(inst.uow, principal.actor, ref, False)
+    return _out(update.set_record_active(inst.uow, principal.actor, ref, False))
 
 
-@router.post("/{type_name}/{record_id}/activate")
+@router.post("/{type_name}/{record_id}/activate", response_model=RecordOut)
 def activate_record(
     type_name: RecordType, record_id: PathId, principal: PrincipalDep, inst: InstallationDep
-) -> dict[str, object]:
+) -> RecordOut:
     ref = RecordRef(type_name.value, record_id)
-    return api_records.set_record_active(inst.uow, principal.actor, ref, True)
+    return _out(update.set_record_active(inst.uow, principal.actor, ref, True))
 
 
 @router.delete("/{type_name}/{record_id}", status_code=204)
 def delete_record(
     type_name: RecordType, record_id: PathId, principal: PrincipalDep, inst: InstallationDep
 ) -> None:
-    api_records.delete_record(inst.uow, principal.actor, RecordRef(type_name.value, record_id))
+    update.delete_record(inst.uow, principal.actor, RecordRef(type_name.value, record_id))
 
 
 @router.post("/{type_name}/{record_id}/assign", status_code=204)

@@ -38,8 +38,3 @@ def quarantine_message(
         )
         uow.commit()
         return item_id
-
-
-def list_quarantine(uow_factory: UnitOfWorkFactory) -> list[QuarantinedMessage]:
-    with uow_factory() as uow:
-        return uow.quarantine.list()

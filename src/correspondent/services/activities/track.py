@@ -93,6 +93,11 @@ class TrackRequest:
 class TrackResult:
     activity_id: int
     created: bool
+    tracker_added: bool = True
+    """False when the user already tracked the message from the same source: nothing changed
+    for them (a new activity always gets its first tracker)."""
+    regarding_changed: bool = False
+    """An existing activity was linked to the regarding record asked for."""
 
 
 @dataclass(frozen=True)
@@ -293,11 +298,17 @@ class MessageTracker:
             # Deleted by another user's untrack since we looked: track it as a new message.
             context.forget_identity(key)
             return None
-        uow.activities.add_tracker(activity_id, Tracker(user.id, request.source, datetime.now(UTC)))
+        tracker = Tracker(user.id, request.source, datetime.now(UTC))
+        added = uow.activities.add_tracker(activity_id, tracker)
+        if added:
+            uow.activities.set_status(activity_id, ActivityStatus.TRACKED)  # if untracked before
+        relinked = False
         if request.regarding is not None and _may_write(uow, request.actor, activity_id):
-            uow.activities.set_regarding(activity_id, request.regarding)
-            context.relinked(activity_id, request.regarding)
-        return TrackResult(activity_id, created=False)
+            relinked = uow.activities.regarding_of(activity_id)[1] != request.regarding
+            if relinked:
+                uow.activities.set_regarding(activity_id, request.regarding)
+                context.relinked(activity_id, request.regarding)
+        return TrackResult(activity_id, False, tracker_added=added, regarding_changed=relinked)
 
     def _prepare(self, message: ParsedMessage, raw: bytes, org: OrgSettings) -> _Prepared:
         policy = _policy(org.attachments_blocked_extensions, org.attachments_max_bytes)

@@ -4,7 +4,7 @@ else tracks it (BEHAVIOUR §1). Blobs no longer referenced are freed after the c
 from __future__ import annotations
 
 from correspondent.domain.access import ACTIVITY_TYPE, Actor, Operation
-from correspondent.domain.activity import EmailActivity
+from correspondent.domain.activity import ActivityStatus, EmailActivity
 from correspondent.domain.errors import InvalidInput, MessageRejected, NotFound
 from correspondent.domain.records import RecordRef
 from correspondent.domain.settings import OrgSettings
@@ -84,7 +84,10 @@ def _untrack_in(
         raise NotFound(f"There is no activity with id {activity_id}.")
     if uow.activities.remove_trackers(activity_id, user.id) == 0:
         raise InvalidInput(f"{user.email} does not track activity {activity_id}.")
-    if not delete_activity or uow.activities.trackers_of(activity_id):
+    if uow.activities.trackers_of(activity_id):
+        return False, []
+    if not delete_activity:
+        uow.activities.set_status(activity_id, ActivityStatus.UNTRACKED)
         return False, []
     return True, _delete(uow, activity)
 

@@ -32,9 +32,10 @@ def activity_view(
     refs = {p.record for p in activity.parties if p.record}
     if activity.regarding:
         refs.add(activity.regarding)
-    user_ids = {activity.owner_id} | {t.user_id for t in activity.trackers}
-    refs |= {RecordRef(USER_TYPE, uid) for uid in user_ids}
+    # A party that is a user shows the user's name like any record; owner and trackers are
+    # shown by address (the README's stable keys).
     names = uow.directory.names(refs)
+    emails = uow.directory.user_names({activity.owner_id} | {t.user_id for t in activity.trackers})
     prefix = OrgSettings.from_stored(uow.settings.org()).correlation_token_prefix
     assert activity.id is not None
     view: dict[str, Any] = {
@@ -79,13 +80,13 @@ def activity_view(
         ),
         "trackers": [
             {
-                "user": names.get(RecordRef(USER_TYPE, t.user_id), ""),
+                "user": emails.get(t.user_id, ""),
                 "source": t.source.value,
                 "tracked_at": t.tracked_at.isoformat(),
             }
             for t in activity.trackers
         ],
-        "owner": names.get(RecordRef(USER_TYPE, activity.owner_id), ""),
+        "owner": emails.get(activity.owner_id, ""),
         "raw_size": activity.raw_size,
     }
     if bodies:

@@ -1,48 +1,80 @@
-"""Use cases for organisation settings and personal options."""
+"""Organisation settings (administrators) and personal options (each user's own).
+
+Values are read and written as the text the definitions in ``domain/settings.py`` accept; every
+value is validated before any is stored, so a bad one changes nothing.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from correspondent.domain.access import Actor
+from correspondent.domain.errors import NotFound
 from correspondent.domain.settings import (
     ORG_SETTINGS,
     PERSONAL_OPTIONS,
     SettingValues,
-    lookup,
     parse_setting,
 )
+from correspondent.domain.users import User
+from correspondent.services.access import require_administrator
 from correspondent.services.directory.entries import require_user
-from correspondent.services.ports import UnitOfWorkFactory
+from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
 
 
-def get_org_setting(uow_factory: UnitOfWorkFactory, key: str) -> str:
-    lookup(ORG_SETTINGS, key)
-    with uow_factory() as uow:
-        return SettingValues(ORG_SETTINGS, uow.settings.org()).as_text()[key]
-
-
-def all_org_settings(uow_factory: UnitOfWorkFactory) -> dict[str, str]:
+def org_settings(uow_factory: UnitOfWorkFactory, actor: Actor) -> dict[str, str]:
+    require_administrator(actor)
     with uow_factory() as uow:
         return SettingValues(ORG_SETTINGS, uow.settings.org()).as_text()
 
 
-def set_org_setting(uow_factory: UnitOfWorkFactory, key: str, value: str) -> str:
-    canonical = parse_setting(ORG_SETTINGS, key, value)
+def change_org_settings(
+    uow_factory: UnitOfWorkFactory, actor: Actor, values: Mapping[str, str]
+) -> dict[str, str]:
+    """Store ``values`` (all or none) and return every setting."""
+    require_administrator(actor)
+    canonical = {key: parse_setting(ORG_SETTINGS, key, value) for key, value in values.items()}
     with uow_factory() as uow:
-        uow.settings.set_org(key, canonical)
+        for key, value in canonical.items():
+            uow.settings.set_org(key, value)
+        changed = SettingValues(ORG_SETTINGS, uow.settings.org()).as_text()
         uow.commit()
-    return canonical
+        return changed
 
 
-def get_personal_option(uow_factory: UnitOfWorkFactory, email: str, key: str) -> str:
-    lookup(PERSONAL_OPTIONS, key)
+def personal_options(
+    uow_factory: UnitOfWorkFactory, actor: Actor, user_email: str | None = None
+) -> dict[str, str]:
+    """The actor's options, or (for an administrator) those of the user ``user_email`` names."""
     with uow_factory() as uow:
-        user = require_user(uow, email)
-        return SettingValues(PERSONAL_OPTIONS, uow.settings.personal(user.id)).as_text()[key]
+        user = _whose(uow, actor, user_email)
+        return SettingValues(PERSONAL_OPTIONS, uow.settings.personal(user.id)).as_text()
 
 
-def set_personal_option(uow_factory: UnitOfWorkFactory, email: str, key: str, value: str) -> str:
-    canonical = parse_setting(PERSONAL_OPTIONS, key, value)
+def change_personal_options(
+    uow_factory: UnitOfWorkFactory,
+    actor: Actor,
+    values: Mapping[str, str],
+    user_email: str | None = None,
+) -> dict[str, str]:
+    """Store ``values`` (all or none) for that user and return all their options."""
+    canonical = {key: parse_setting(PERSONAL_OPTIONS, key, value) for key, value in values.items()}
     with uow_factory() as uow:
-        user = require_user(uow, email)
-        uow.settings.set_personal(user.id, key, canonical)
+        user = _whose(uow, actor, user_email)
+        for key, value in canonical.items():
+            uow.settings.set_personal(user.id, key, value)
+        changed = SettingValues(PERSONAL_OPTIONS, uow.settings.personal(user.id)).as_text()
         uow.commit()
-    return canonical
+        return changed
+
+
+def _whose(uow: UnitOfWork, actor: Actor, user_email: str | None) -> User:
+    if user_email is None:
+        user = uow.directory.user(actor.user_id)
+        if user is None or not user.active:
+            raise NotFound("Personal options belong to a user; name one (--user).")
+        return user
+    user = require_user(uow, user_email)
+    if user.id != actor.user_id:
+        require_administrator(actor)
+    return user

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from correspondent.domain.access import Actor, Operation, ShareAccess
 from correspondent.domain.errors import InvalidInput, NotFound
@@ -44,14 +44,17 @@ def unshare(uow_factory: UnitOfWorkFactory, actor: Actor, ref: RecordRef, user_i
         uow.commit()
 
 
-def list_shares(
-    uow_factory: UnitOfWorkFactory, actor: Actor, ref: RecordRef
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Share:
+    user_id: int
+    user: str
+    """The user's email address."""
+    access: ShareAccess
+
+
+def list_shares(uow_factory: UnitOfWorkFactory, actor: Actor, ref: RecordRef) -> list[Share]:
     with uow_factory() as uow:
         authorize(uow, actor, ref, Operation.READ)
         shares = uow.access.shares(ref)
         names = uow.directory.user_names(uid for uid, _ in shares)
-        return [
-            {"user_id": uid, "user": names.get(uid, ""), "access": access.value}
-            for uid, access in shares
-        ]
+        return [Share(uid, names.get(uid, ""), access) for uid, access in shares]

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from correspondent.domain.access import Scope
-from correspondent.domain.activity import ActivitySummary, EmailActivity, Tracker
+from correspondent.domain.activity import ActivityStatus, ActivitySummary, EmailActivity, Tracker
 from correspondent.domain.records import RecordRef
 
 
@@ -34,6 +34,8 @@ class ActivityRepository(Protocol):
         """Add a tracker unless the same user already tracks it from the same source."""
 
     def remove_trackers(self, activity_id: int, user_id: int) -> int: ...
+
+    def set_status(self, activity_id: int, status: ActivityStatus) -> None: ...
 
     def add_notification(self, activity_id: int, text: str) -> None: ...
 

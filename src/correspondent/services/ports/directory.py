@@ -29,7 +29,9 @@ class DirectoryRepository(Protocol):
 
     def update_user(self, user: User) -> None: ...
 
-    def user_names(self, ids: Iterable[int]) -> dict[int, str]: ...
+    def user_names(self, ids: Iterable[int]) -> dict[int, str]:
+        """Each of these users' email address, by id (how users are named in answers)."""
+        ...
 
     def add_record(self, record: Record) -> Record: ...
 
@@ -45,7 +47,7 @@ class DirectoryRepository(Protocol):
     def update_record(self, record: Record) -> None: ...
 
     def names(self, refs: Iterable[RecordRef]) -> dict[RecordRef, str]:
-        """Display names for many records and users in two queries."""
+        """Display names for many records and users (a user's name, not their address)."""
 
     def candidates(self, addresses: Iterable[str]) -> dict[str, list[Candidate]]:
         """Every record or user carrying one of ``addresses`` (one indexed query)."""

@@ -1,12 +1,4 @@
-"""Tracking a message for a user, reading one activity and listing activities, as an actor.
-
-Tracking a message that is already an activity adds the user's tracker (BEHAVIOUR §1) but gives
-them no access they did not have: if they may not read the activity (it belongs to a colleague
-whose activities their roles do not cover), the answer says the message is tracked and nothing
-else — no id, no content, no link. Their tracker still counts, so the activity is not deleted
-while they track it. A regarding record they ask for is applied only if they may write the
-activity.
-"""
+"""Reading one activity and listing activities, as an actor may see them."""
 
 from __future__ import annotations
 
@@ -14,12 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from correspondent.domain.access import ACTIVITY_TYPE, Actor, Operation, may, scope
+from correspondent.domain.access import ACTIVITY_TYPE, Actor, Operation, scope
 from correspondent.domain.errors import NotFound
 from correspondent.domain.records import RecordRef
-from correspondent.domain.users import User
-from correspondent.services.access import authorize, authorize_create, describe, readable_refs
-from correspondent.services.activities.track import MessageTracker, TrackRequest
+from correspondent.services.access import authorize, describe, readable_refs
 from correspondent.services.activities.views import full_view, summary_views
 from correspondent.services.paging import Page, check_limit, decode_cursor, encode_cursor
 from correspondent.services.ports import UnitOfWorkFactory
@@ -27,25 +17,6 @@ from correspondent.services.ports import UnitOfWorkFactory
 
 def _ref(activity_id: int) -> RecordRef:
     return RecordRef(ACTIVITY_TYPE, activity_id)
-
-
-def track(
-    tracker: MessageTracker,
-    actor: Actor,
-    user: User,
-    raw: bytes,
-    regarding: RecordRef | None = None,
-) -> tuple[bool, dict[str, Any] | None]:
-    """Track ``raw`` for ``user``; returns (created, the activity view or None if not readable)."""
-    authorize_create(actor, ACTIVITY_TYPE, user)
-    result = tracker.track(TrackRequest(raw, user.email, regarding, origin="api", actor=actor))
-    with tracker.uow_factory() as uow:
-        facts = uow.access.facts(_ref(result.activity_id), actor.user_id)
-        if facts is None or not may(actor, ACTIVITY_TYPE, Operation.READ, facts):
-            return result.created, None
-        activity = uow.activities.get(result.activity_id)
-        assert activity is not None
-        return result.created, full_view(uow, actor, activity)
 
 
 def get_activity(uow_factory: UnitOfWorkFactory, actor: Actor, activity_id: int) -> dict[str, Any]:
