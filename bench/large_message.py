@@ -60,7 +60,7 @@ def child(path: str, data_dir: str) -> None:
         TrackRequest(Path(path).read_bytes(), "me@ourco.example")
     )
     elapsed = time.perf_counter() - started
-    view = queries.get_activity(inst.uow, OPERATOR, result.activity_id)
+    view = queries.get_activity(inst.uow, OPERATOR, result.activity_id).as_json()
     peak = peak_rss_mb()
     attachment = view["attachments"][0]
     print(

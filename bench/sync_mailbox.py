@@ -41,9 +41,10 @@ from correspondent.domain.mailbox import TlsChoice
 from correspondent.services.activities.track import MessageTracker
 from correspondent.services.admin import users as admin_users
 from correspondent.services.mailboxes import folders as tracked_folders
+from correspondent.services.mailboxes.add import MailboxInput, add_mailbox
 from correspondent.services.mailboxes.connect import MailboxConnector
+from correspondent.services.mailboxes.enable import run_mailbox_test
 from correspondent.services.mailboxes.secrets import SecretBox
-from correspondent.services.mailboxes.setup import MailboxInput, add_mailbox, run_mailbox_test
 from correspondent.sync.runner import RunnerConfig, SyncRunner
 
 FOLDER = "Clients/Tracked"
@@ -71,12 +72,13 @@ def enable_mailbox(installation: Installation, server: DovecotServer, user: tupl
         admin_users.add_user(installation.uow, OPERATOR, login, "Bench User")
     box = add_mailbox(
         installation.uow,
-        _connector(),
+        _connector().secrets,
+        OPERATOR,
         MailboxInput(login, server.host, server.port, TlsChoice.PLAIN, login, password,
                      process_from=datetime.now(UTC) - timedelta(days=3650)),
     )  # fmt: skip
     assert box.id is not None
-    run_mailbox_test(installation.uow, _connector(), box.id, enable=True)
+    run_mailbox_test(installation.uow, _connector(), OPERATOR, box.id, enable=True)
     return box.id
 
 
@@ -130,7 +132,7 @@ def initial(count: int) -> None:
         print(f"appended {count} messages, {size / 1e6:.0f} MB")
         mbsync_seconds = run_mbsync(server, user, work)
         mailbox_id = enable_mailbox(installation, server, user)
-        tracked_folders.track_folder(installation.uow, _connector(), mailbox_id, FOLDER)
+        tracked_folders.track_folder(installation.uow, _connector(), OPERATOR, mailbox_id, FOLDER)
         start = time.perf_counter()
         runner(installation, use_idle=False).sync_once()
         ours = time.perf_counter() - start
@@ -163,7 +165,7 @@ def latency(moves: int) -> None:
         client = client_for(server, user)
         client.create_folder(FOLDER)
         mailbox_id = enable_mailbox(installation, server, user)
-        tracked_folders.track_folder(installation.uow, _connector(), mailbox_id, FOLDER)
+        tracked_folders.track_folder(installation.uow, _connector(), OPERATOR, mailbox_id, FOLDER)
         sync = runner(installation, poll_interval=600.0, scan_interval=0.2)
         thread = threading.Thread(target=sync.run, daemon=True)
         thread.start()
@@ -198,7 +200,9 @@ def idle(mailboxes: int, seconds: float) -> None:
             client.create_folder(FOLDER)
             client.logout()
             mailbox_id = enable_mailbox(installation, server, user)
-            tracked_folders.track_folder(installation.uow, _connector(), mailbox_id, FOLDER)
+            tracked_folders.track_folder(
+                installation.uow, _connector(), OPERATOR, mailbox_id, FOLDER
+            )
         sync = runner(installation, poll_interval=60.0)
         thread = threading.Thread(target=sync.run, daemon=True)
         thread.start()

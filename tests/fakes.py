@@ -1,11 +1,13 @@
 """An in-memory unit of work: the services' ports without a database, for tests/unit.
 
-It keeps what the activity use cases read and write (users, records, settings, activities,
-blob references, the quarantine, ownership and shares) in plain dictionaries. ``commit`` makes a
-unit's changes visible to the next unit; leaving a unit without committing throws them away,
-like the real one. The listing, sign-in and mailbox repositories are not faked: a use case that
-reaches them fails with ``AttributeError`` naming the missing port, so a unit test never passes
-by not looking.
+It keeps what the activity and mailbox use cases read and write (users, records, settings,
+activities, blob references, the quarantine, ownership and shares; mailboxes with their watched
+folders, alerts and UID map) in plain dictionaries. ``commit`` makes a unit's changes visible to
+the next unit; leaving a unit without committing throws them away, like the real one. The
+listing and sign-in repositories, and the sync's leases and positions, are not faked: a use case
+that reaches them fails with ``AttributeError`` naming the missing port, so a unit test never
+passes by not looking. ``FakeMailServer`` stands in for the IMAP server whose folders the
+mailbox use cases list.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from typing import Any, cast
 from correspondent.domain.access import ACTIVITY_TYPE, RecordFacts, Role, Scope, ShareAccess
 from correspondent.domain.activity import ActivityStatus, EmailActivity, Tracker
 from correspondent.domain.errors import DuplicateActivity
+from correspondent.domain.folder_messages import FailedMessage, MappedMessage, Outcome
+from correspondent.domain.mailbox import Alert, FolderSyncState, Mailbox, WatchedFolder
 from correspondent.domain.quarantine import QuarantinedMessage
 from correspondent.domain.records import (
     USER_FROM_PRECEDENCE,
@@ -32,10 +36,11 @@ from correspondent.domain.records import (
 )
 from correspondent.domain.resolution import Candidate
 from correspondent.domain.users import BusinessUnit, User
+from correspondent.mail.imap_responses import FolderInfo
 from correspondent.services.ports import (
     AuthRepository,
     ListingRepository,
-    MailboxRepository,
+    MailServerSession,
     UnitOfWork,
 )
 
@@ -53,6 +58,11 @@ class FakeData:
     quarantine: list[QuarantinedMessage] = field(default_factory=list)
     shares: dict[tuple[RecordRef, int], ShareAccess] = field(default_factory=dict)
     business_units: dict[int, BusinessUnit] = field(default_factory=dict)
+    mailboxes: dict[int, Mailbox] = field(default_factory=dict)
+    mailbox_folders: dict[int, WatchedFolder] = field(default_factory=dict)
+    mailbox_alerts: list[tuple[int, Alert]] = field(default_factory=list)
+    mailbox_map: dict[tuple[int, int, int, int], MappedMessage] = field(default_factory=dict)
+    """(mailbox, folder, uidvalidity, uid) → what became of the UID."""
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -376,6 +386,133 @@ class FakeAccess:
             del self.data.shares[key]
 
 
+class FakeMailboxMessages:
+    """The UID → activity map; the sync's other message bookkeeping is not faked."""
+
+    def __init__(self, data: FakeData) -> None:
+        self.data = data
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"tests/fakes.py does not fake mailbox messages' {name}")
+
+    def record(
+        self,
+        mailbox_id: int,
+        folder_id: int,
+        uidvalidity: int,
+        uid: int,
+        *,
+        activity_id: int | None,
+        message_id: str | None,
+        outcome: Outcome,
+        now: datetime,
+    ) -> None:
+        key = (mailbox_id, folder_id, uidvalidity, uid)
+        self.data.mailbox_map[key] = MappedMessage(uid, activity_id, message_id, outcome, False)
+
+    def relink(self, folder_id: int, uidvalidity: int, regarding: RecordRef) -> int:
+        relinked = 0
+        for (_, folder, validity, _), mapped in self.data.mailbox_map.items():
+            if (folder, validity) != (folder_id, uidvalidity) or mapped.outcome != Outcome.TRACKED:
+                continue
+            activity = self.data.activities.get(mapped.activity_id or 0)
+            if activity is not None and activity.regarding != regarding:
+                activity.regarding = regarding
+                relinked += 1
+        return relinked
+
+    def forget_other_uidvalidity(self, folder_id: int, uidvalidity: int) -> None:
+        for key in [k for k in self.data.mailbox_map if k[1] == folder_id and k[2] != uidvalidity]:
+            del self.data.mailbox_map[key]
+
+    def failures(self, mailbox_id: int, folder_id: int | None = None) -> list[FailedMessage]:
+        return []
+
+    def retry_given_up(self, mailbox_id: int, now: datetime) -> int:
+        return 0
+
+
+class FakeMailboxes:
+    """Mailboxes, their alerts and watched folders; leases and sync positions are not faked."""
+
+    def __init__(self, data: FakeData) -> None:
+        self.data = data
+        self.messages = FakeMailboxMessages(data)
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"tests/fakes.py does not fake the mailboxes port's {name}")
+
+    def add(self, mailbox: Mailbox, now: datetime) -> int:
+        new_id = self.data.new_id()
+        self.data.mailboxes[new_id] = dataclasses.replace(mailbox, id=new_id)
+        return new_id
+
+    def save(self, mailbox: Mailbox) -> None:
+        assert mailbox.id in self.data.mailboxes
+        self.data.mailboxes[mailbox.id] = copy.deepcopy(mailbox)
+
+    def get(self, mailbox_id: int) -> Mailbox | None:
+        return copy.deepcopy(self.data.mailboxes.get(mailbox_id))
+
+    def remove(self, mailbox_id: int) -> None:
+        """Like ON DELETE CASCADE: the mailbox's folders, alerts and map go with it."""
+        del self.data.mailboxes[mailbox_id]
+        for folder_id in [
+            i for i, f in self.data.mailbox_folders.items() if f.mailbox_id == mailbox_id
+        ]:
+            del self.data.mailbox_folders[folder_id]
+        self.data.mailbox_alerts = [a for a in self.data.mailbox_alerts if a[0] != mailbox_id]
+        for key in [k for k in self.data.mailbox_map if k[0] == mailbox_id]:
+            del self.data.mailbox_map[key]
+
+    def by_address(self, address: str) -> Mailbox | None:
+        found = (m for m in self.data.mailboxes.values() if m.address == address.lower())
+        return copy.deepcopy(next(found, None))
+
+    def all(self, user_id: int | None = None) -> list[Mailbox]:
+        return [
+            copy.deepcopy(m)
+            for _, m in sorted(self.data.mailboxes.items())
+            if user_id is None or m.user_id == user_id
+        ]
+
+    def lease_of(self, mailbox_id: int) -> tuple[str | None, datetime | None]:
+        return None, None
+
+    def add_alert(self, mailbox_id: int, alert: Alert) -> None:
+        assert mailbox_id in self.data.mailboxes, "alerts belong to an existing mailbox"
+        self.data.mailbox_alerts.append((mailbox_id, alert))
+
+    def alerts(self, mailbox_id: int, limit: int = 20) -> list[Alert]:
+        return [a for m, a in reversed(self.data.mailbox_alerts) if m == mailbox_id][:limit]
+
+    def folders(self, mailbox_id: int, *, active_only: bool = True) -> list[WatchedFolder]:
+        return [
+            copy.deepcopy(f)
+            for _, f in sorted(self.data.mailbox_folders.items())
+            if f.mailbox_id == mailbox_id and (f.active or not active_only)
+        ]
+
+    def add_folder(self, folder: WatchedFolder) -> int:
+        assert folder.mailbox_id in self.data.mailboxes
+        new_id = self.data.new_id()
+        self.data.mailbox_folders[new_id] = dataclasses.replace(copy.deepcopy(folder), id=new_id)
+        return new_id
+
+    def save_folder(self, folder: WatchedFolder) -> None:
+        assert folder.id in self.data.mailbox_folders
+        # The sync position and skip counts are the sync's, not saved with the folder.
+        stored = self.data.mailbox_folders[folder.id]
+        self.data.mailbox_folders[folder.id] = dataclasses.replace(
+            copy.deepcopy(folder), state=stored.state, skipped=stored.skipped
+        )
+
+    def reset_state(self, folder_id: int, uidvalidity: int) -> None:
+        folder = self.data.mailbox_folders[folder_id]
+        folder.state = FolderSyncState(uidvalidity, 0, None)
+        self.messages.forget_other_uidvalidity(folder_id, uidvalidity)
+
+
 class _NotFaked:
     def __init__(self, port: str) -> None:
         self._port = port
@@ -403,7 +540,7 @@ class FakeUnitOfWork:
         self.access = FakeAccess(data)
         self.auth = cast(AuthRepository, _NotFaked("auth"))
         self.listing = cast(ListingRepository, _NotFaked("listing"))
-        self.mailboxes = cast(MailboxRepository, _NotFaked("mailboxes"))
+        self.mailboxes = FakeMailboxes(data)
 
     def __enter__(self) -> FakeUnitOfWork:
         return self
@@ -453,3 +590,44 @@ class FakeBlobStore:
 
     def delete(self, digest: str) -> None:
         del self.files[digest]
+
+
+class FakeMailSession:
+    def __init__(self, server: FakeMailServer) -> None:
+        self.server = server
+
+    def capabilities(self) -> frozenset[str]:
+        return self.server.capability_set
+
+    def list_folders(self) -> list[FolderInfo]:
+        return list(self.server.folder_list)
+
+    def __enter__(self) -> MailServerSession:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.server.open_sessions -= 1
+
+
+class FakeMailServer:
+    """An IMAP server with fixed folders; counts the sessions opened (and still open)."""
+
+    def __init__(self, *names: str, capabilities: Iterable[str] = ("IDLE",)) -> None:
+        self.folder_list = [
+            FolderInfo(name, "/", frozenset(), "\\Sent" if name == "Sent" else None, f"guid-{name}")
+            for name in ("INBOX", *names)
+        ]
+        self.capability_set = frozenset(capabilities)
+        self.opened: list[int] = []
+        self.open_sessions = 0
+
+    def open(self, mailbox: Mailbox) -> MailServerSession:
+        assert mailbox.id is not None
+        self.opened.append(mailbox.id)
+        self.open_sessions += 1
+        return FakeMailSession(self)
+
+
+class FakeSecrets:
+    def encrypt(self, plain: str) -> str:
+        return f"sealed:{plain[::-1]}"

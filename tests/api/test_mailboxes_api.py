@@ -201,3 +201,45 @@ def test_add_enable_folders_and_tracked_folders_against_dovecot(
     )
     listed = {f["name"]: f for f in client.get(f"{base}/folders", headers=headers).json()}
     assert not listed[folder]["tracked"]
+
+
+def _mismatch(mailbox: str, user: str) -> str:
+    return (
+        f"To track email, the mailbox address ({mailbox}) must be the same as your email "
+        f"address in the CRM ({user})."
+    )
+
+
+def test_a_mailbox_is_added_only_for_the_user_whose_address_it_is(
+    installation: Installation, client: TestClient
+) -> None:
+    alice, bob = make_api_user(installation), make_api_user(installation)
+    admin = make_api_user(installation, "administrator")
+    a, b = alice.user.email, bob.user.email
+    # Bob adding Alice's address as his own mailbox, or an administrator adding it for Bob.
+    refused = _error(client.post(URL, json=_body(a), headers=bob.headers), 422, "invalid_input")
+    assert refused["message"] == _mismatch(a, b)
+    for_bob = _body(a, user=b)
+    refused = _error(client.post(URL, json=for_bob, headers=admin.headers), 422, "invalid_input")
+    assert refused["message"] == _mismatch(a, b)
+    assert client.get(URL, headers=admin.headers).json() == []
+    # Nothing was saved, so Alice adds her own.
+    assert _add(client, alice)["user"] == a
+    # An administrator names the owner whose address it is.
+    added = client.post(URL, json=_body(b, user=b), headers=admin.headers)
+    assert added.status_code == 201 and added.json()["user"] == b
+
+
+def test_owner_and_administrator_remove_a_mailbox_others_get_404(
+    installation: Installation, client: TestClient
+) -> None:
+    me, other = make_api_user(installation), make_api_user(installation)
+    admin = make_api_user(installation, "administrator")
+    mine, theirs = _add(client, me), _add(client, other)
+    _error(client.delete(f"{URL}/{theirs['id']}", headers=me.headers), 404, "not_found")
+    assert client.delete(f"{URL}/{mine['id']}", headers=me.headers).status_code == 204
+    assert client.delete(f"{URL}/{theirs['id']}", headers=admin.headers).status_code == 204
+    _error(client.delete(f"{URL}/{mine['id']}", headers=me.headers), 404, "not_found")
+    assert client.get(URL, headers=admin.headers).json() == []
+    # The address is free again.
+    assert _add(client, me)["user"] == me.user.email

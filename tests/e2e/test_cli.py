@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import mailbox
 from pathlib import Path
 from typing import Any
 
@@ -224,3 +225,28 @@ def test_tracking_again_untracking_and_user_parties_are_told_truthfully(
     text = cli("activity", "show", str(activity_id)).stdout
     assert "status: untracked (tracked by nobody)" in text
     assert "Mia Example" in text
+
+
+def test_activity_list_pages_and_says_when_more_exist(cli: Any, tmp_path: Path) -> None:
+    me = address("me", "ourco.example")
+    cli("user", "add", me, "--name", "Me")
+    box = mailbox.mbox(tmp_path / "many.mbox")
+    for i in range(205):
+        box.add(make_message(sender=address("c"), to=[me], subject=f"n{i}"))
+    box.close()
+    imported = cli("import", "mbox", str(tmp_path / "many.mbox"), "--user", me, "--json")
+    assert imported["created"] == 205
+
+    default = cli("activity", "list", "--json")
+    assert len(default) == 200
+    text = cli("activity", "list")
+    assert len(text.stdout.splitlines()) == 200
+    assert "Showing the newest 200 activities; more exist" in text.stderr
+    every = cli("activity", "list", "--all", "--json")
+    assert len(every) == 205 and [a["id"] for a in every[:200]] == [a["id"] for a in default]
+    assert cli("activity", "list", "--all").stderr == ""
+    newest = cli("activity", "list", "--limit", "5", "--json")
+    assert [a["id"] for a in newest] == [a["id"] for a in default[:5]]
+    assert "more exist" in cli("activity", "list", "--limit", "5").stderr
+    exact = cli("activity", "list", "--limit", "205")
+    assert len(exact.stdout.splitlines()) == 205 and exact.stderr == ""

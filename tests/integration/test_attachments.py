@@ -112,7 +112,7 @@ def test_one_file_sent_to_many_is_stored_once_and_freed_when_unused(
         installation.uow, installation.blobs, OPERATOR, first["id"], attachment_id, user.email
     )
     assert len(installation.blobs.all_digests()) == 3  # still used by the second activity
-    shown = queries.get_activity(installation.uow, OPERATOR, first["id"])
+    shown = queries.get_activity(installation.uow, OPERATOR, first["id"]).as_json()
     assert shown["attachments"][0]["status"] == "removed"
     assert any("was removed" in n for n in shown["notifications"])
     untracking.untrack(
@@ -212,7 +212,7 @@ def test_a_blob_that_cannot_be_deleted_yet_does_not_undo_the_change(
             user.email,
         )
     assert "stay listed for the next sweep" in caplog.text
-    shown = queries.get_activity(installation.uow, OPERATOR, view["id"])
+    shown = queries.get_activity(installation.uow, OPERATOR, view["id"]).as_json()
     assert shown["attachments"][0]["status"] == "removed"
     with installation.uow() as uow:
         assert digest in uow.blob_refs.unused()

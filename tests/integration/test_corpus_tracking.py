@@ -42,7 +42,7 @@ def test_every_corpus_file_is_tracked_or_quarantined(installation: Installation)
             assert error.reason.strip(), path
             quarantined += 1
             continue
-        view = queries.get_activity(installation.uow, OPERATOR, result.activity_id)
+        view = queries.get_activity(installation.uow, OPERATOR, result.activity_id).as_json()
         assert isinstance(view["subject"], str)
         tracked += 1
     with installation.uow() as uow:
@@ -99,4 +99,4 @@ def test_generated_input_never_escapes_as_an_unexplained_error(
     except MessageQuarantined as error:
         assert error.reason
     else:
-        assert queries.get_activity(installation.uow, OPERATOR, result.activity_id)["id"]
+        assert queries.get_activity(installation.uow, OPERATOR, result.activity_id).as_json()["id"]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from correspondent.bootstrap import Installation
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.errors import MessageDeferred
 from correspondent.mail.limits import ParseLimits
-from correspondent.services.activities import views
+from correspondent.services.activities.queries import ActivityFilter, list_activities
 from correspondent.services.activities.track import MessageTracker, TrackRequest, TrackResult
 from tests.builders import add_user, address, make_message
 
@@ -31,7 +32,7 @@ def test_a_deferred_message_is_not_quarantined_and_tracks_later(
             TrackRequest(raw, user.email)
         )
     assert _quarantine_size(installation) == 0
-    assert views.list_activities(installation.uow) == []
+    assert list_activities(installation.uow, OPERATOR, ActivityFilter()).items == []
 
     result = MessageTracker(installation.uow, installation.blobs).track(
         TrackRequest(raw, user.email)

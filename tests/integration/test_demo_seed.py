@@ -8,7 +8,8 @@ import pytest
 
 from correspondent.bootstrap import Installation
 from correspondent.demo.seed import DEMO_MESSAGES, seed_demo_if_empty
-from correspondent.services.activities import views
+from correspondent.domain.access import OPERATOR
+from correspondent.services.activities.queries import ActivityFilter, list_activities_in_full
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -18,14 +19,15 @@ def test_demo_is_seeded_once_with_threads_attachments_and_japanese(
     summary = seed_demo_if_empty(installation)
     assert summary is not None and f"{DEMO_MESSAGES} tracked emails" in summary
     assert seed_demo_if_empty(installation) is None
-    listed = views.list_activities(installation.uow)
-    assert len(listed) == DEMO_MESSAGES
-    assert any(a["correlation"] for a in listed), "no threaded mail"
-    assert any(a["attachments"] for a in listed), "no attachments"
-    assert any(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", a["subject"]) for a in listed)
-    assert any(a["regarding"] for a in listed)
-    resolved = [p for a in listed for p in a["parties"] if p["record"]]
-    assert {p["record"]["type"] for p in resolved} >= {"user", "contact"}
+    page = list_activities_in_full(installation.uow, OPERATOR, ActivityFilter(), limit=200)
+    listed = page.items
+    assert len(listed) == DEMO_MESSAGES and page.next_cursor is None
+    assert any(a.correlation for a in listed), "no threaded mail"
+    assert any(a.attachments for a in listed), "no attachments"
+    assert any(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", a.subject) for a in listed)
+    assert any(a.regarding for a in listed)
+    resolved = [p.record for a in listed for p in a.parties if p.record]
+    assert {r.type for r in resolved} >= {"user", "contact"}
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

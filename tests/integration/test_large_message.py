@@ -36,7 +36,7 @@ CHILD = textwrap.dedent("""
     started, cpu = time.monotonic(), time.thread_time()
     result = MessageTracker(inst.uow, inst.blobs).track(TrackRequest(raw, "me@ourco.example"))
     elapsed, cpu = time.monotonic() - started, time.thread_time() - cpu
-    view = queries.get_activity(inst.uow, OPERATOR, result.activity_id)
+    view = queries.get_activity(inst.uow, OPERATOR, result.activity_id).as_json()
     assert view["attachments"][0]["status"] == "saved", view["attachments"]
     assert view["attachments"][0]["size"] == 50 * 1024 * 1024, view["attachments"]
     peak = [int(line.split()[1]) // 1024 for line in Path("/proc/self/status").read_text()

@@ -48,5 +48,5 @@ def test_untrack_with_delete_waits_for_a_tracker_being_added(installation: Insta
     )
     thread.join(10)
     assert not deleted  # it waited, then saw the second user's tracker
-    shown = queries.get_activity(installation.uow, OPERATOR, activity_id)
+    shown = queries.get_activity(installation.uow, OPERATOR, activity_id).as_json()
     assert [t["user"] for t in shown["trackers"]] == [second.email]

@@ -11,7 +11,7 @@ from correspondent.domain.access import OPERATOR
 from correspondent.domain.activity import TrackerSource
 from correspondent.domain.errors import InvalidInput, NotFound
 from correspondent.domain.records import RecordRef
-from correspondent.services.activities import attachments, queries, views
+from correspondent.services.activities import attachments, queries
 from correspondent.services.activities import regarding as relinking
 from correspondent.services.activities import track as tracking
 from correspondent.services.activities import untrack as untracking
@@ -22,7 +22,7 @@ from tests.builders import add_record, add_user, address, make_message
 
 def track(inst: Installation, raw: bytes, user: str, **kwargs: Any) -> dict[str, Any]:
     result = MessageTracker(inst.uow, inst.blobs).track(TrackRequest(raw, user, **kwargs))
-    view = queries.get_activity(inst.uow, OPERATOR, result.activity_id)
+    view = queries.get_activity(inst.uow, OPERATOR, result.activity_id).as_json()
     view["created"] = result.created
     return view
 
@@ -121,7 +121,7 @@ def test_regarding_is_set_on_track_and_can_be_changed_later(installation: Instal
     relinking.set_regarding(
         installation.uow, OPERATOR, view["id"], RecordRef("case", case), user.email
     )
-    changed = queries.get_activity(installation.uow, OPERATOR, view["id"])
+    changed = queries.get_activity(installation.uow, OPERATOR, view["id"]).as_json()
     assert changed["regarding"]["type"] == "case"
     with pytest.raises(NotFound):
         relinking.set_regarding(
@@ -151,7 +151,9 @@ def test_untrack_keeps_or_deletes_the_activity(installation: Installation) -> No
         first.email,
         delete_activity=True,
     )  # second still tracks it
-    assert queries.get_activity(installation.uow, OPERATOR, view["id"])["id"] == view["id"]
+    assert (
+        queries.get_activity(installation.uow, OPERATOR, view["id"]).as_json()["id"] == view["id"]
+    )
     with pytest.raises(InvalidInput):
         untracking.untrack(installation.uow, installation.blobs, OPERATOR, view["id"], first.email)
     assert untracking.untrack(
@@ -163,7 +165,7 @@ def test_untrack_keeps_or_deletes_the_activity(installation: Installation) -> No
         delete_activity=True,
     )
     with pytest.raises(NotFound):
-        queries.get_activity(installation.uow, OPERATOR, view["id"])
+        queries.get_activity(installation.uow, OPERATOR, view["id"]).as_json()
     assert installation.blobs.all_digests() == []
 
 
@@ -226,7 +228,10 @@ def test_batch_tracking_reports_each_message_on_its_own(installation: Installati
     assert outcomes[2].activity_id == outcomes[0].activity_id
     assert isinstance(outcomes[3], NotFound)
     assert isinstance(outcomes[4], tracking.TrackResult) and outcomes[4].created
-    assert len(views.list_activities(installation.uow)) == 2
+    assert (
+        len(queries.list_activities(installation.uow, OPERATOR, queries.ActivityFilter()).items)
+        == 2
+    )
 
 
 def test_a_batch_sees_what_it_added_itself(installation: Installation) -> None:
@@ -246,10 +251,12 @@ def test_a_batch_sees_what_it_added_itself(installation: Installation) -> None:
         ]
     )
     assert isinstance(first, tracking.TrackResult) and isinstance(second, tracking.TrackResult)
-    view = queries.get_activity(installation.uow, OPERATOR, second.activity_id)
+    view = queries.get_activity(installation.uow, OPERATOR, second.activity_id).as_json()
     assert view["correlation"] == {"method": "in_reply_to", "parent_id": first.activity_id}
     assert view["regarding"]["id"] == account
-    sender = queries.get_activity(installation.uow, OPERATOR, first.activity_id)["parties"][0]
+    sender = queries.get_activity(installation.uow, OPERATOR, first.activity_id).as_json()[
+        "parties"
+    ][0]
     recipient = next(p for p in view["parties"] if p["role"] == "to")
     assert sender["resolution"] == "auto_created"
     assert recipient["record"] == sender["record"]  # created once, found by the second message
@@ -286,7 +293,7 @@ def test_oversized_identifiers_and_addresses_are_stored_safely(installation: Ins
         TrackRequest(raw, user.email)
     )
     assert again.activity_id == outcomes[0].activity_id and not again.created  # type: ignore[union-attr]
-    view = queries.get_activity(installation.uow, OPERATOR, again.activity_id)
+    view = queries.get_activity(installation.uow, OPERATOR, again.activity_id).as_json()
     assert long_address not in {p["address"] for p in view["parties"]}
 
 
@@ -308,5 +315,5 @@ def test_a_reply_later_in_a_batch_inherits_a_regarding_set_earlier_in_it(
         ]
     )
     assert isinstance(outcomes[1], tracking.TrackResult)
-    view = queries.get_activity(installation.uow, OPERATOR, outcomes[1].activity_id)
+    view = queries.get_activity(installation.uow, OPERATOR, outcomes[1].activity_id).as_json()
     assert view["regarding"]["id"] == account

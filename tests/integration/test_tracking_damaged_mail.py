@@ -21,7 +21,7 @@ def _track(installation: Installation, raw: bytes) -> tuple[dict[str, Any], byte
     result = MessageTracker(installation.uow, installation.blobs).track(
         TrackRequest(raw, user.email)
     )
-    view = queries.get_activity(installation.uow, OPERATOR, result.activity_id)
+    view = queries.get_activity(installation.uow, OPERATOR, result.activity_id).as_json()
     with installation.uow() as uow:
         activity = uow.activities.get(result.activity_id)
         assert activity is not None

@@ -18,9 +18,10 @@ from correspondent.domain.users import User
 from correspondent.services.activities.track import MessageTracker
 from correspondent.services.admin import users as admin_users
 from correspondent.services.mailboxes import folders as tracked_folders
+from correspondent.services.mailboxes.add import MailboxInput, add_mailbox
 from correspondent.services.mailboxes.connect import MailboxConnector
+from correspondent.services.mailboxes.enable import run_mailbox_test
 from correspondent.services.mailboxes.secrets import SecretBox
-from correspondent.services.mailboxes.setup import MailboxInput, add_mailbox, run_mailbox_test
 from correspondent.services.records.create import create_record
 from correspondent.sync.runner import RunnerConfig, SyncRunner
 from tests.builders import make_message, unique
@@ -116,7 +117,7 @@ class SyncEnv:
     # -- the CRM side -----------------------------------------------------------------------
     def track_folder(self, folder: str, regarding: RecordRef | None = None) -> None:
         tracked_folders.track_folder(
-            self.installation.uow, self.connector, self.mailbox_id, folder, regarding
+            self.installation.uow, self.connector, OPERATOR, self.mailbox_id, folder, regarding
         )
 
     def activity(self, message_id: str) -> int | None:
@@ -185,12 +186,13 @@ def make_env(
     connector = MailboxConnector(SecretBox.from_text("test-key"), timeout=10)
     mailbox = add_mailbox(
         installation.uow,
-        connector,
+        connector.secrets,
+        OPERATOR,
         MailboxInput(
             login, host, port, TlsChoice.PLAIN, login, password,
             process_from=process_from or datetime.now(UTC) - timedelta(days=1),
         ),
     )  # fmt: skip
     assert mailbox.id is not None
-    run_mailbox_test(installation.uow, connector, mailbox.id, enable=True)
+    run_mailbox_test(installation.uow, connector, OPERATOR, mailbox.id, enable=True)
     return SyncEnv(installation, connector, mailbox.id, user, client, host, port)

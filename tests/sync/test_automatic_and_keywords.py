@@ -6,19 +6,20 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.activity import TrackerSource
 from correspondent.domain.mailbox_rules import SKIP_BEFORE_PROCESS_FROM, SKIP_NOT_A_REPLY
 from correspondent.services.activities.track import MessageTracker, TrackRequest
-from correspondent.services.mailboxes.setup import mailbox_status
+from correspondent.services.mailboxes.status import mailbox_status
 from tests.sync.harness import SyncEnv
 
 pytestmark = pytest.mark.dovecot
 
 
 def _skipped(env: SyncEnv, role: str) -> dict[str, int]:
-    [view] = mailbox_status(env.installation.uow, env.mailbox_id)
-    [folder] = [f for f in view["folders"] if f["role"] == role]
-    return dict(folder["skipped"])
+    view = mailbox_status(env.installation.uow, OPERATOR, env.mailbox_id)
+    [folder] = [f for f in view.folders if f.role == role]
+    return dict(folder.skipped)
 
 
 def test_replies_option_tracks_answers_to_tracked_mail_in_inbox_and_sent(env: SyncEnv) -> None:
@@ -125,6 +126,6 @@ def test_quarantined_message_is_listed_not_lost(env: SyncEnv) -> None:
     folder = "INBOX"
     env.client.append(folder, b"this is not an email at all", flags=("Track",))
     env.sync()
-    [view] = mailbox_status(env.installation.uow, env.mailbox_id)
-    [inbox] = [f for f in view["folders"] if f["role"] == "inbox"]
-    assert inbox["skipped"].get("quarantined") == 1 or view["failed_messages"]
+    view = mailbox_status(env.installation.uow, OPERATOR, env.mailbox_id)
+    [inbox] = [f for f in view.folders if f.role == "inbox"]
+    assert inbox.skipped.get("quarantined") == 1 or view.failed_messages

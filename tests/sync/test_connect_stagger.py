@@ -14,9 +14,9 @@ from correspondent.mail.imap import ImapSession
 from correspondent.mail.imap_errors import ImapConnectionError
 from correspondent.services.activities.track import MessageTracker
 from correspondent.services.admin import users as admin_users
+from correspondent.services.mailboxes.add import MailboxInput, add_mailbox
 from correspondent.services.mailboxes.connect import MailboxConnector
 from correspondent.services.mailboxes.secrets import SecretBox
-from correspondent.services.mailboxes.setup import MailboxInput, add_mailbox
 from correspondent.sync.runner import SyncRunner
 from tests.builders import address
 from tests.sync.harness import fast_config
@@ -51,7 +51,8 @@ def test_simultaneous_connection_attempts_are_capped(installation: Installation)
         user = admin_users.add_user(installation.uow, OPERATOR, address("m", "ourco.example"), "M")
         mailbox = add_mailbox(
             installation.uow,
-            connector,
+            connector.secrets,
+            OPERATOR,
             MailboxInput(user.email, "127.0.0.1", 1, TlsChoice.PLAIN, user.email, "pw"),
         )
         with installation.uow() as uow:

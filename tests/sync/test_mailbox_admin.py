@@ -18,15 +18,13 @@ from correspondent.domain.errors import InvalidInput
 from correspondent.domain.mailbox import TlsChoice
 from correspondent.mail.imap_errors import ImapAuthenticationError
 from correspondent.services.admin import users as admin_users
+from correspondent.services.mailboxes.add import MailboxInput, add_mailbox
 from correspondent.services.mailboxes.connect import MailboxConnector
+from correspondent.services.mailboxes.enable import run_mailbox_test
 from correspondent.services.mailboxes.secrets import SecretBox
-from correspondent.services.mailboxes.setup import (
-    MailboxInput,
-    add_mailbox,
-    mailbox_status,
-    run_mailbox_test,
-)
+from correspondent.services.mailboxes.status import mailbox_status
 from correspondent.storage.mailbox_tables import mailboxes
+from correspondent.storage.tables import users
 from tests.support.dovecot import DovecotServer
 
 pytestmark = pytest.mark.dovecot
@@ -36,27 +34,31 @@ def _connector() -> MailboxConnector:
     return MailboxConnector(SecretBox.from_text("k"), timeout=10)
 
 
-def test_address_mismatch_is_refused_with_the_reference_wording(
+def test_address_that_stopped_matching_is_refused_by_test_and_enable(
     installation: Installation, dovecot: DovecotServer, dovecot_user: tuple[str, str]
 ) -> None:
+    """Adding refuses a mismatch (tests/unit/test_mailbox_use_cases.py, the API and CLI tests);
+    a user whose CRM address changed afterwards is stopped at Test & Enable, with an alert."""
     login, password = dovecot_user
-    admin_users.add_user(installation.uow, OPERATOR, "someone.else@ourco.example", "Else")
+    user = admin_users.add_user(installation.uow, OPERATOR, login, "Else")
     mailbox = add_mailbox(
-        installation.uow,
-        _connector(),
-        MailboxInput(login, dovecot.host, dovecot.port, TlsChoice.PLAIN, login, password,
-                     user_email="someone.else@ourco.example"),
+        installation.uow, _connector().secrets, OPERATOR,
+        MailboxInput(login, dovecot.host, dovecot.port, TlsChoice.PLAIN, login, password),
     )  # fmt: skip
     assert mailbox.id is not None
+    with installation.engine.begin() as conn:
+        conn.execute(
+            sa.update(users).where(users.c.id == user.id).values(email="someone.else@ourco.example")
+        )
     with pytest.raises(InvalidInput) as raised:
-        run_mailbox_test(installation.uow, _connector(), mailbox.id, enable=True)
+        run_mailbox_test(installation.uow, _connector(), OPERATOR, mailbox.id, enable=True)
     assert str(raised.value) == (
         f"To track email, the mailbox address ({login}) must be the same as your email "
         "address in the CRM (someone.else@ourco.example)."
     )
-    [view] = mailbox_status(installation.uow, mailbox.id)
-    assert not view["enabled"]
-    assert view["alerts"][0]["level"] == "error"
+    view = mailbox_status(installation.uow, OPERATOR, mailbox.id)
+    assert not view.enabled
+    assert view.alerts[0].level == "error"
 
 
 def test_unapproved_address_and_wrong_password_raise_alerts(
@@ -68,12 +70,12 @@ def test_unapproved_address_and_wrong_password_raise_alerts(
         uow.settings.set_org("tracking.require_approved_email", "on")
         uow.commit()
     box = add_mailbox(
-        installation.uow, _connector(),
+        installation.uow, _connector().secrets, OPERATOR,
         MailboxInput(login, dovecot.host, dovecot.port, TlsChoice.PLAIN, login, "wrong"),
     )  # fmt: skip
     assert box.id is not None
     with pytest.raises(InvalidInput, match="not approved"):
-        run_mailbox_test(installation.uow, _connector(), box.id, enable=True)
+        run_mailbox_test(installation.uow, _connector(), OPERATOR, box.id, enable=True)
     with installation.uow() as uow:
         user = uow.directory.user_by_email(login)
         assert user is not None
@@ -81,9 +83,9 @@ def test_unapproved_address_and_wrong_password_raise_alerts(
         uow.directory.update_user(user)
         uow.commit()
     with pytest.raises(ImapAuthenticationError):
-        run_mailbox_test(installation.uow, _connector(), box.id, enable=True)
-    [view] = mailbox_status(installation.uow, box.id)
-    assert "Test failed" in view["alerts"][0]["text"]
+        run_mailbox_test(installation.uow, _connector(), OPERATOR, box.id, enable=True)
+    view = mailbox_status(installation.uow, OPERATOR, box.id)
+    assert "Test failed" in view.alerts[0].text
 
 
 def test_xoauth2_mailbox_enables(
@@ -95,12 +97,12 @@ def test_xoauth2_mailbox_enables(
     admin_users.add_user(installation.uow, OPERATOR, login, "User")
     token = dovecot.grant_token(login)
     box = add_mailbox(
-        installation.uow, _connector(),
+        installation.uow, _connector().secrets, OPERATOR,
         MailboxInput(login, dovecot.host, dovecot.port, TlsChoice.PLAIN, login, token,
                      AuthKind.XOAUTH2),
     )  # fmt: skip
     assert box.id is not None
-    report = run_mailbox_test(installation.uow, _connector(), box.id, enable=True)
+    report = run_mailbox_test(installation.uow, _connector(), OPERATOR, box.id, enable=True)
     assert report.sent_folder == "Sent" and "IDLE" in report.capabilities
 
 

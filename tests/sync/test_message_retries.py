@@ -8,8 +8,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.message_retry import MessageRetryPolicy
-from correspondent.services.mailboxes.setup import mailbox_status, run_mailbox_test
+from correspondent.services.mailboxes.enable import run_mailbox_test
+from correspondent.services.mailboxes.status import FailedMessageView, mailbox_status
 from correspondent.storage.tables import users
 from tests.sync.harness import SyncEnv
 
@@ -23,9 +25,9 @@ def _set_active(env: SyncEnv, active: bool) -> None:
         conn.execute(sa.update(users).where(users.c.id == env.user.id).values(active=active))
 
 
-def _failed(env: SyncEnv) -> list[dict[str, object]]:
-    [view] = mailbox_status(env.installation.uow, env.mailbox_id)
-    return list(view["failed_messages"])
+def _failed(env: SyncEnv) -> list[FailedMessageView]:
+    view = mailbox_status(env.installation.uow, OPERATOR, env.mailbox_id)
+    return list(view.failed_messages)
 
 
 def test_failed_message_backs_off_gives_up_visibly_and_enable_retries(env: SyncEnv) -> None:
@@ -36,15 +38,15 @@ def test_failed_message_backs_off_gives_up_visibly_and_enable_retries(env: SyncE
     for expected in (2, 3, 3, 3):
         env.runner(use_idle=False, message_retry=NO_WAIT).sync_once()
         [failure] = _failed(env)
-        assert failure["attempts"] == expected
-    assert failure["gave_up"] is True and failure["next_retry_at"] is None
-    assert "deactivated" in str(failure["reason"])
-    [view] = mailbox_status(env.installation.uow, env.mailbox_id)
-    assert any("Gave up" in a["text"] for a in view["alerts"])
+        assert failure.attempts == expected
+    assert failure.gave_up is True and failure.next_retry_at is None
+    assert "deactivated" in str(failure.reason)
+    view = mailbox_status(env.installation.uow, OPERATOR, env.mailbox_id)
+    assert any("Gave up" in a.text for a in view.alerts)
     assert env.activity(message_id) is None
 
     _set_active(env, True)
-    run_mailbox_test(env.installation.uow, env.connector, env.mailbox_id, enable=True)
+    run_mailbox_test(env.installation.uow, env.connector, OPERATOR, env.mailbox_id, enable=True)
     env.runner(use_idle=False, message_retry=NO_WAIT).sync_once()
     assert env.activity(message_id) is not None
     assert _failed(env) == []
@@ -57,4 +59,4 @@ def test_default_policy_waits_before_the_second_attempt(env: SyncEnv) -> None:
     env.sync()
     env.sync()  # too early for a retry: five minutes have not passed
     [failure] = _failed(env)
-    assert failure["attempts"] == 1 and failure["gave_up"] is False
+    assert failure.attempts == 1 and failure.gave_up is False

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from correspondent.bootstrap import Installation
+from correspondent.domain.access import OPERATOR
 from correspondent.services.activities.track import MessageTracker
-from correspondent.services.mailboxes.setup import mailbox_status
+from correspondent.services.mailboxes.status import mailbox_status
 from correspondent.sync.runner import SyncRunner
 from tests.builders import unique
 from tests.support.dovecot import DovecotServer
@@ -61,10 +62,10 @@ def _break_password(env: SyncEnv) -> None:
 def test_authentication_failure_disables_at_once_with_an_alert(env: SyncEnv) -> None:
     _break_password(env)
     env.sync()
-    [view] = mailbox_status(env.installation.uow, env.mailbox_id)
-    assert not view["enabled"] and view["status"] == "disabled"
-    assert view["alerts"][0]["level"] == "error"
-    assert "mailbox enable" in view["alerts"][0]["text"]
+    view = mailbox_status(env.installation.uow, OPERATOR, env.mailbox_id)
+    assert not view.enabled and view.status == "disabled"
+    assert view.alerts[0].level == "error"
+    assert "mailbox enable" in view.alerts[0].text
 
 
 def test_transient_failures_back_off_then_disable(env: SyncEnv) -> None:
@@ -78,16 +79,18 @@ def test_transient_failures_back_off_then_disable(env: SyncEnv) -> None:
     thread = _run(runner)
     try:
         wait_until(
-            lambda: mailbox_status(env.installation.uow, env.mailbox_id)[0]["status"] == "disabled",
+            lambda: (
+                mailbox_status(env.installation.uow, OPERATOR, env.mailbox_id).status == "disabled"
+            ),
             timeout=10,
         )
     finally:
         runner.stop()
         thread.join(timeout=10)
-    [view] = mailbox_status(env.installation.uow, env.mailbox_id)
-    levels = [a["level"] for a in view["alerts"]]
+    view = mailbox_status(env.installation.uow, OPERATOR, env.mailbox_id)
+    levels = [a.level for a in view.alerts]
     assert levels[:3] == ["error", "warning", "warning"]  # 3 tries in the test policy
-    assert view["failures"] == 3
+    assert view.failures == 3
 
 
 def test_two_runners_never_sync_one_mailbox_at_once(env: SyncEnv) -> None:
@@ -132,4 +135,4 @@ def test_one_failing_mailbox_does_not_stall_the_others(
     tracker = MessageTracker(installation.uow, installation.blobs)
     SyncRunner(installation.uow, tracker, env.connector, fast_config(use_idle=False)).sync_once()
     assert env.activity(message_id) is not None
-    assert mailbox_status(installation.uow, broken.mailbox_id)[0]["status"] == "disabled"
+    assert mailbox_status(installation.uow, OPERATOR, broken.mailbox_id).status == "disabled"

@@ -8,7 +8,7 @@ from correspondent.domain.access import OPERATOR
 from correspondent.domain.activity import TrackerSource
 from correspondent.services.activities.regarding import set_regarding
 from correspondent.services.mailboxes import folders as tracked_folders
-from correspondent.services.mailboxes.setup import mailbox_status
+from correspondent.services.mailboxes.status import mailbox_status
 from tests.builders import unique
 from tests.sync.harness import SyncEnv
 
@@ -88,7 +88,7 @@ def test_regarding_of_a_linked_folder(env: SyncEnv) -> None:
     in_linked = [env.append(linked) for _ in range(3)]
     env.sync()
     relinked = tracked_folders.set_folder_regarding(
-        env.installation.uow, env.mailbox_id, linked, other
+        env.installation.uow, OPERATOR, env.mailbox_id, linked, other
     )
     assert relinked == 3
     for message_id in in_linked:
@@ -104,7 +104,7 @@ def test_stop_tracking_a_folder_keeps_tracked_messages_and_tracks_no_new_ones(
     env.track_folder(folder)
     old = env.append(folder)
     env.sync()
-    tracked_folders.untrack_folder(env.installation.uow, env.mailbox_id, folder)
+    tracked_folders.untrack_folder(env.installation.uow, OPERATOR, env.mailbox_id, folder)
     new = env.append(folder)
     env.sync()
     old_activity = env.activity(old)
@@ -123,8 +123,8 @@ def test_renamed_folder_is_still_tracked(env: SyncEnv) -> None:
     env.sync()
     assert env.activity(first) is not None
     assert env.activity(second) is not None
-    [view] = mailbox_status(env.installation.uow, env.mailbox_id)
-    names = {f["name"] for f in view["folders"] if f["tracked"]}
+    view = mailbox_status(env.installation.uow, OPERATOR, env.mailbox_id)
+    names = {f.name for f in view.folders if f.tracked}
     assert names == {f"Archive/{renamed}"}
 
 
@@ -138,10 +138,10 @@ def test_deleted_folder_keeps_its_activities(env: SyncEnv) -> None:
     env.sync()
     activity = env.activity(message_id)
     assert activity is not None and env.trackers(activity)
-    [view] = mailbox_status(env.installation.uow, env.mailbox_id)
-    [row] = [f for f in view["folders"] if f["name"] == folder]
-    assert not row["active"]
-    assert any("deleted" in a["text"] for a in view["alerts"])
+    view = mailbox_status(env.installation.uow, OPERATOR, env.mailbox_id)
+    [row] = [f for f in view.folders if f.name == folder]
+    assert not row.active
+    assert any("deleted" in a.text for a in view.alerts)
 
 
 def test_subfolders_are_not_tracked_unless_chosen(env: SyncEnv) -> None:

@@ -212,7 +212,7 @@ def test_an_activity_nobody_tracks_any_more_is_untracked_until_tracked_again(
     untrack(world.uow, world.blobs, world.actor(world.alice), activity_id, world.alice.email)
     kept = world.uow.data.activities[activity_id]
     assert kept.trackers == [] and kept.status is ActivityStatus.UNTRACKED
-    view = get_activity(world.uow, world.actor(world.alice), activity_id)
+    view = get_activity(world.uow, world.actor(world.alice), activity_id).as_json()
     assert view["status"] == "untracked" and view["trackers"] == []
     assert world.track(world.alice, raw) == activity_id
     assert world.uow.data.activities[activity_id].status is ActivityStatus.TRACKED
@@ -221,7 +221,7 @@ def test_an_activity_nobody_tracks_any_more_is_untracked_until_tracked_again(
 def test_a_party_that_is_a_user_shows_the_users_name(world: World) -> None:
     raw = make_message(sender=world.alice.email, to=[world.bob.email])
     activity_id = world.track(world.alice, raw)
-    view = get_activity(world.uow, world.actor(world.alice), activity_id)
+    view = get_activity(world.uow, world.actor(world.alice), activity_id).as_json()
     names = {p["address"]: p["record"]["name"] for p in view["parties"]}
     assert names == {world.alice.email: world.alice.name, world.bob.email: world.bob.name}
     assert view["owner"] == world.alice.email  # owner and trackers stay addresses

@@ -7,9 +7,12 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from correspondent.domain.access import ShareAccess
+from correspondent.domain.errors import InvalidInput
+from correspondent.domain.records import RecordRef
+from correspondent.services.activities.views import ActivitySummaryView
 
 MAX_ID = 2_147_483_647
 """Ids are 32-bit in SQL; larger numbers cannot name anything and are refused up front."""
@@ -154,8 +157,28 @@ class RefIn(Strict):
     id: Id
 
 
+REGARDING_TEXT = rf"^({'|'.join(RecordType)}):[1-9][0-9]{{0,9}}$"
+"""A regarding record written ``TYPE:ID`` (e.g. ``account:12``), as on the command line."""
+REGARDING_HELP = "The regarding record: `TYPE:ID`, e.g. `account:12`"
+RegardingText = Annotated[str, StringConstraints(pattern=REGARDING_TEXT, max_length=60)]
+
+
+def regarding_ref(value: RefIn | str | None) -> RecordRef | None:
+    """The one reading of a regarding record, written ``TYPE:ID`` or as ``{type, id}``."""
+    if value is None:
+        return None
+    ref = (
+        RecordRef.parse(value) if isinstance(value, str) else RecordRef(value.type.value, value.id)
+    )
+    if ref.id > MAX_ID:
+        raise InvalidInput(f"There is no {ref.type} with id {ref.id}.")
+    return ref
+
+
 class RegardingIn(Strict):
-    regarding: RefIn | None
+    regarding: RefIn | RegardingText | None = Field(
+        description=f"{REGARDING_HELP}, or `{{type, id}}`; null unlinks the activity."
+    )
 
 
 class UntrackIn(Strict):
@@ -166,19 +189,11 @@ class UntrackOut(BaseModel):
     deleted: bool
 
 
-class TrackOut(BaseModel):
-    created: bool
-    tracker_added: bool = Field(
-        description="Whether your tracker was added (false: you already tracked the message)."
-    )
-    readable: bool
-    activity: dict[str, Any] | None
-    message: str
-
-
 class ActivityPage(BaseModel):
-    items: list[dict[str, Any]]
-    next_cursor: str | None
+    items: list[ActivitySummaryView]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last page."
+    )
 
 
 class UserIn(Strict):

@@ -6,23 +6,29 @@ import logging
 import signal
 import sys
 import threading
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from types import FrameType
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from correspondent.bootstrap import Installation
 from correspondent.cli.context import STATE, handle_errors, out_console, print_json
+from correspondent.domain.access import OPERATOR
 from correspondent.domain.errors import InvalidInput
 from correspondent.domain.mailbox import AuthKind, BackoffPolicy, TlsChoice
 from correspondent.domain.records import RecordRef
 from correspondent.services.activities.track import MessageTracker
 from correspondent.services.blob_collection import housekeep_blobs
+from correspondent.services.mailboxes import add as adding
+from correspondent.services.mailboxes import enable as enabling
 from correspondent.services.mailboxes import folders as tracked_folders
-from correspondent.services.mailboxes import setup as mailboxes
+from correspondent.services.mailboxes import remove as removing
+from correspondent.services.mailboxes import status as mailbox_status
 from correspondent.services.mailboxes.connect import MailboxConnector
 from correspondent.services.mailboxes.secrets import SecretBox
+from correspondent.services.mailboxes.status import MailboxView
 from correspondent.sync.runner import RunnerConfig, SyncRunner
 
 mailbox_app = typer.Typer(no_args_is_help=True, help="IMAP mailboxes synced by the server.")
@@ -78,11 +84,12 @@ def add(
     if process_from is not None and process_from.tzinfo is None:
         process_from = process_from.astimezone()
     installation = STATE.installation()
-    item = mailboxes.MailboxInput(
+    item = adding.MailboxInput(
         address, host, port, tls, login, secret,
         AuthKind.XOAUTH2 if oauth2_token_stdin else AuthKind.PASSWORD, user, process_from,
     )  # fmt: skip
-    mailbox = mailboxes.add_mailbox(installation.uow, connector_for(installation), item)
+    secrets = connector_for(installation).secrets
+    mailbox = adding.add_mailbox(installation.uow, secrets, OPERATOR, item)
     out_console.print(
         f"Mailbox {mailbox.id} ({mailbox.address}) saved; run 'correspondent mailbox enable "
         f"{mailbox.id}' to test it and start syncing.",
@@ -92,13 +99,13 @@ def add(
 
 def _test(mailbox_id: int, enable: bool) -> None:
     installation = STATE.installation()
-    report = mailboxes.run_mailbox_test(
-        installation.uow, connector_for(installation), mailbox_id, enable=enable
+    report = enabling.run_mailbox_test(
+        installation.uow, connector_for(installation), OPERATOR, mailbox_id, enable=enable
     )
     out_console.print(
-        f"Connection and login OK: {len(report.folders)} folders, Sent folder "
+        f"Connection and login OK: {report.folders} folders, Sent folder "
         f"{report.sent_folder or '(none found)'}; capabilities: "
-        f"{' '.join(sorted(report.capabilities))}",
+        f"{' '.join(report.capabilities)}",
         highlight=False,
     )
     if enable:
@@ -123,8 +130,18 @@ def enable(mailbox_id: MailboxId) -> None:
 @handle_errors
 def disable(mailbox_id: MailboxId) -> None:
     """Stop syncing the mailbox (its activities stay)."""
-    mailboxes.disable_mailbox(STATE.installation().uow, mailbox_id)
+    enabling.disable_mailbox(STATE.installation().uow, OPERATOR, mailbox_id)
     out_console.print(f"Mailbox {mailbox_id} is disabled.")
+
+
+@mailbox_app.command("remove")
+@handle_errors
+def remove(mailbox_id: MailboxId) -> None:
+    """Remove the mailbox and its sync state; the activities tracked from it stay."""
+    removed = removing.remove_mailbox(STATE.installation().uow, OPERATOR, mailbox_id)
+    out_console.print(
+        f"Mailbox {mailbox_id} ({removed.address}) removed; its activities stay.", highlight=False
+    )
 
 
 @mailbox_app.command("status")
@@ -133,41 +150,45 @@ def status(
     mailbox_id: Annotated[int | None, typer.Argument()] = None, json_output: Json = False
 ) -> None:
     """State, last sync, folders, skipped counts, alerts and failed messages."""
-    views = mailboxes.mailbox_status(STATE.installation().uow, mailbox_id)
+    uow = STATE.installation().uow
+    views = (
+        mailbox_status.list_mailboxes(uow, OPERATOR)
+        if mailbox_id is None
+        else [mailbox_status.mailbox_status(uow, OPERATOR, mailbox_id)]
+    )
     if json_output:
-        print_json(views)
+        print_json([asdict(view) for view in views])
         return
     for view in views:
         _print_status(view)
 
 
-def _print_status(view: dict[str, Any]) -> None:
+def _print_status(view: MailboxView) -> None:
     out_console.print(
-        f"[bold]{view['id']}[/bold] {view['address']} ({view['server']}): {view['status']}, "
-        f"last sync {view['last_sync_at'] or 'never'}"
-        + (f", last error: {view['last_error']}" if view["last_error"] else ""),
+        f"[bold]{view.id}[/bold] {view.address} ({view.server}): {view.status}, "
+        f"last sync {view.last_sync_at or 'never'}"
+        + (f", last error: {view.last_error}" if view.last_error else ""),
         highlight=False,
     )
-    for folder in view["folders"]:
-        tracked = " tracked" if folder["tracked"] else ""
-        about = f" regarding {folder['regarding']}" if folder["regarding"] else ""
-        gone = "" if folder["active"] else " (inactive)"
-        skipped = ", ".join(f"{k}: {v}" for k, v in sorted(folder["skipped"].items()))
+    for folder in view.folders:
+        tracked = " tracked" if folder.tracked else ""
+        about = f" regarding {folder.regarding}" if folder.regarding else ""
+        gone = "" if folder.active else " (inactive)"
+        skipped = ", ".join(f"{k}: {v}" for k, v in sorted(folder.skipped.items()))
         out_console.print(
-            f"  {folder['name']} [{folder['role']}{tracked}]{about}{gone} last UID "
-            f"{folder['last_uid']}" + (f"; skipped {skipped}" if skipped else ""),
+            f"  {folder.name} [{folder.role}{tracked}]{about}{gone} last UID "
+            f"{folder.last_uid}" + (f"; skipped {skipped}" if skipped else ""),
             highlight=False,
         )
-    for failure in view["failed_messages"]:
+    for failure in view.failed_messages:
         out_console.print(
-            f"  failed: {failure['folder']} UID {failure['uid']} ({failure['attempts']} tries"
-            + (", gave up" if failure["gave_up"] else "")
-            + f"): "
-            f"{failure['reason']}",
+            f"  failed: {failure.folder} UID {failure.uid} ({failure.attempts} tries"
+            + (", gave up" if failure.gave_up else "")
+            + f"): {failure.reason}",
             highlight=False,
         )
-    for alert in view["alerts"][:5]:
-        out_console.print(f"  {alert['level']}: {alert['text']}", highlight=False)
+    for alert in view.alerts[:5]:
+        out_console.print(f"  {alert.level}: {alert.text}", highlight=False)
 
 
 @mailbox_app.command("folders")
@@ -176,18 +197,16 @@ def folders(mailbox_id: MailboxId, json_output: Json = False) -> None:
     """The server's folders and which ones are watched or tracked."""
     installation = STATE.installation()
     views = tracked_folders.server_folders(
-        installation.uow, connector_for(installation), mailbox_id
+        installation.uow, connector_for(installation), OPERATOR, mailbox_id
     )
     if json_output:
-        print_json(views)
+        print_json([asdict(view) for view in views])
         return
     for view in views:
-        marks = [m for m in (view["special_use"], view["watched"]) if m]
-        if view["tracked"]:
-            marks.append(
-                "tracked" + (f" regarding {view['regarding']}" if view["regarding"] else "")
-            )
-        out_console.print(f"{view['name']}  {' '.join(marks)}", highlight=False)
+        marks = [m for m in (view.special_use, view.watched) if m]
+        if view.tracked:
+            marks.append("tracked" + (f" regarding {view.regarding}" if view.regarding else ""))
+        out_console.print(f"{view.name}  {' '.join(marks)}", highlight=False)
 
 
 @mailbox_app.command("track-folder")
@@ -201,7 +220,7 @@ def track_folder(
     installation = STATE.installation()
     ref = RecordRef.parse(regarding) if regarding else None
     tracked_folders.track_folder(
-        installation.uow, connector_for(installation), mailbox_id, folder, ref
+        installation.uow, connector_for(installation), OPERATOR, mailbox_id, folder, ref
     )
     out_console.print(f"Folder {folder!r} is tracked.", highlight=False)
 
@@ -210,7 +229,7 @@ def track_folder(
 @handle_errors
 def untrack_folder(mailbox_id: MailboxId, folder: str) -> None:
     """Stop tracking a folder; messages already tracked stay tracked."""
-    tracked_folders.untrack_folder(STATE.installation().uow, mailbox_id, folder)
+    tracked_folders.untrack_folder(STATE.installation().uow, OPERATOR, mailbox_id, folder)
     out_console.print(f"Folder {folder!r} is no longer tracked.", highlight=False)
 
 
@@ -223,7 +242,9 @@ def folder_regarding(
 ) -> None:
     """Link a tracked folder to a record; every message in it is re-linked."""
     ref = None if regarding.lower() == "none" else RecordRef.parse(regarding)
-    count = tracked_folders.set_folder_regarding(STATE.installation().uow, mailbox_id, folder, ref)
+    count = tracked_folders.set_folder_regarding(
+        STATE.installation().uow, OPERATOR, mailbox_id, folder, ref
+    )
     out_console.print(f"Folder {folder!r} linked; {count} activities re-linked.", highlight=False)
 
 

@@ -20,7 +20,7 @@ from correspondent.domain.access import OPERATOR
 from correspondent.domain.activity import TrackerSource
 from correspondent.domain.errors import CorrespondentError
 from correspondent.domain.records import RecordRef
-from correspondent.services.activities import attachments, queries, views
+from correspondent.services.activities import attachments, queries
 from correspondent.services.activities import regarding as relinking
 from correspondent.services.activities import untrack as untracking
 from correspondent.services.activities.mail_import import (
@@ -33,6 +33,7 @@ from correspondent.services.admin.quarantine import list_quarantine
 if TYPE_CHECKING:
     from correspondent.bootstrap import Installation
     from correspondent.services.activities.track import MessageTracker
+    from correspondent.services.activities.views import ActivityView
 
 activity_app = typer.Typer(no_args_is_help=True, help="Email activities.")
 attachment_app = typer.Typer(no_args_is_help=True, help="Attachments of activities.")
@@ -70,11 +71,11 @@ def register(app: typer.Typer) -> None:
     app.add_typer(quarantine_app, name="quarantine")
 
 
-def _print_activity_line(view: dict[str, Any], outcome: str = "") -> None:
-    regarding = view["regarding"]
-    about = f" regarding {regarding['type']}:{regarding['id']}" if regarding else ""
+def _print_activity_line(view: ActivityView, outcome: str = "") -> None:
+    regarding = view.regarding
+    about = f" regarding {regarding.type}:{regarding.id}" if regarding else ""
     out_console.print(
-        f"{outcome}activity {view['id']}: {view['subject']!r} ({view['direction']}){about}",
+        f"{outcome}activity {view.id}: {view.subject!r} ({view.direction}){about}",
         highlight=False,
     )
 
@@ -114,13 +115,12 @@ def track(
             results.append({"file": str(path), "error": str(error)})
             continue
         view = queries.get_activity(installation.uow, OPERATOR, result.activity_id)
-        view.pop("text_body"), view.pop("html_body")
         results.append(
             {
                 "file": str(path),
                 "created": result.created,
                 "tracker_added": result.tracker_added,
-                "activity": view,
+                "activity": view.as_json(bodies=False),
             }
         )
         if not json_output:
@@ -193,23 +193,26 @@ def activity_show(activity_id: int, json_output: Json = False) -> None:
     """Show one activity with its parties, attachments and trackers."""
     view = queries.get_activity(STATE.installation().uow, OPERATOR, activity_id)
     if json_output:
-        print_json(view)
+        print_json(view.as_json())
         return
     _print_activity_line(view)
-    trackers = ", ".join(sorted({t["user"] for t in view["trackers"]})) or "nobody"
-    out_console.print(f"  status: {view['status']} (tracked by {trackers})", highlight=False)
-    for party in view["parties"]:
-        record = party["record"]
-        target = f"{record['type']}:{record['id']} {record['name']}" if record else "unresolved"
-        out_console.print(f"  {party['role']:<4} {party['address']} -> {target}", highlight=False)
-    for item in view["attachments"]:
+    trackers = ", ".join(sorted({t.user for t in view.trackers})) or "nobody"
+    out_console.print(f"  status: {view.status} (tracked by {trackers})", highlight=False)
+    for party in view.parties:
+        record = party.record
+        target = f"{record.type}:{record.id} {record.name}" if record else "unresolved"
+        out_console.print(f"  {party.role:<4} {party.address} -> {target}", highlight=False)
+    for item in view.attachments:
         out_console.print(
-            f"  attachment {item['id']}: {item['filename']} ({item['size']} bytes, "
-            f"{item['status']})",
+            f"  attachment {item.id}: {item.filename} ({item.size} bytes, {item.status})",
             highlight=False,
         )
-    for note in view["notifications"]:
+    for note in view.notifications:
         out_console.print(f"  note: {note}", highlight=False)
+
+
+LIST_PAGE = 200
+"""Activities fetched per query by ``activity list`` (the largest page the listing serves)."""
 
 
 @activity_app.command("list")
@@ -217,19 +220,41 @@ def activity_show(activity_id: int, json_output: Json = False) -> None:
 def activity_list(
     regarding: RegardingOpt = None,
     party: Annotated[str | None, typer.Option("--party", help="TYPE:ID")] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="Show at most N activities, newest first.")
+    ] = LIST_PAGE,
+    all_: Annotated[bool, typer.Option("--all", help="Show every activity (no limit).")] = False,
     json_output: Json = False,
 ) -> None:
-    """List activities, newest first, optionally by regarding or party record."""
-    items = views.list_activities(
-        STATE.installation().uow,
+    """List activities, newest first, optionally by regarding or party record.
+
+    Says on stderr when more activities exist than were shown.
+    """
+    wanted = queries.ActivityFilter(
         regarding=RecordRef.parse(regarding) if regarding else None,
         party=RecordRef.parse(party) if party else None,
     )
+    uow = STATE.installation().uow
+    shown: list[ActivityView] = []
+    cursor: str | None = None
+    while True:
+        size = LIST_PAGE if all_ else min(LIST_PAGE, limit - len(shown))
+        page = queries.list_activities_in_full(uow, OPERATOR, wanted, cursor=cursor, limit=size)
+        shown.extend(page.items)
+        if not json_output:
+            for view in page.items:
+                _print_activity_line(view)
+        cursor = page.next_cursor
+        if cursor is None or (not all_ and len(shown) >= limit):
+            break
     if json_output:
-        print_json(items)
-    else:
-        for view in items:
-            _print_activity_line(view)
+        print_json([view.as_json(bodies=False) for view in shown])
+    if cursor is not None:
+        err_console.print(
+            f"Showing the newest {len(shown)} activities; more exist "
+            "(--all shows every one, --limit N the newest N).",
+            highlight=False,
+        )
 
 
 @activity_app.command("export")
@@ -275,7 +300,7 @@ def untrack(
     if deleted:
         kept = "the activity is deleted"
     else:
-        status = queries.get_activity(installation.uow, OPERATOR, activity_id)["status"]
+        status = queries.get_activity(installation.uow, OPERATOR, activity_id).status
         kept = f"the activity is kept ({status})"
     out_console.print(f"{user} no longer tracks activity {activity_id}; {kept}.", highlight=False)
 

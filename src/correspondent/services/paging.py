@@ -10,17 +10,21 @@ import binascii
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from correspondent.domain.errors import InvalidInput
 
 MAX_PAGE = 200
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class Page:
-    items: list[dict[str, Any]]
+class Page(Generic[T]):
+    items: list[T]
     next_cursor: str | None = None
+    """Where the next page starts; None on the last page."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 

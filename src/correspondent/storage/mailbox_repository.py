@@ -132,6 +132,11 @@ class MailboxRepository:
         row = self.conn.execute(sa.select(mailboxes).where(mailboxes.c.id == mailbox_id)).first()
         return _mailbox(row) if row else None
 
+    def remove(self, mailbox_id: int) -> None:
+        """Delete the mailbox; its folders, alerts, UID map and failures go with it (ON DELETE
+        CASCADE), its activities and their trackers stay (they do not refer to it)."""
+        self.conn.execute(sa.delete(mailboxes).where(mailboxes.c.id == mailbox_id))
+
     def by_address(self, address: str) -> Mailbox | None:
         row = self.conn.execute(
             sa.select(mailboxes).where(mailboxes.c.address == address.lower())

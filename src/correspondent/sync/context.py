@@ -13,7 +13,7 @@ from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
 
 
 class LeaseLost(Exception):
-    """Another worker holds this mailbox now; stop syncing it at once."""
+    """Another worker holds this mailbox now, or it was removed; stop syncing it at once."""
 
 
 @dataclass
@@ -38,4 +38,6 @@ class SyncContext:
         if self.lease_owner is None:
             return
         if not uow.mailboxes.renew(self.mailbox_id, self.lease_owner, self.now() + self.lease_for):
+            if uow.mailboxes.get(self.mailbox_id) is None:
+                raise LeaseLost(f"mailbox {self.mailbox_id} was removed; its sync stops")
             raise LeaseLost(f"mailbox {self.mailbox_id} is now synced by another worker")

@@ -16,7 +16,7 @@ from correspondent.domain.folder_messages import Outcome
 from correspondent.domain.mailbox import TRACKED_KEYWORD, FolderRole, MailboxStatus, WatchedFolder
 from correspondent.mail.imap import ImapSession
 from correspondent.mail.imap_errors import ImapFolderNotFound
-from correspondent.services.mailboxes.setup import ensure_standard_folders
+from correspondent.services.mailboxes.enable import ensure_standard_folders
 from correspondent.sync.context import SyncContext
 from correspondent.sync.folder import FolderPass, sync_folder
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from correspondent.api.deps import InstallationDep, PrincipalDep
 from correspondent.api.schemas import (
+    REGARDING_HELP,
+    REGARDING_TEXT,
     ActivityPage,
     AssignIn,
     PathId,
@@ -17,9 +19,9 @@ from correspondent.api.schemas import (
     RegardingIn,
     ShareIn,
     ShareOut,
-    TrackOut,
     UntrackIn,
     UntrackOut,
+    regarding_ref,
 )
 from correspondent.domain.access import ACTIVITY_TYPE
 from correspondent.domain.errors import InvalidInput
@@ -30,12 +32,16 @@ from correspondent.services.activities import untrack as untracking
 from correspondent.services.activities.attachments import FileContent
 from correspondent.services.activities.queries import ActivityFilter
 from correspondent.services.activities.track import MessageTracker
-from correspondent.services.activities.track_for_user import track_for_user
+from correspondent.services.activities.track_for_user import TrackedMessage, track_for_user
+from correspondent.services.activities.views import ActivityView
 from correspondent.services.admin import sharing as api_sharing
 
 router = APIRouter(tags=["activities"])
 RefText = Annotated[
     str | None, Query(max_length=60, pattern=r"^[a-z]+:[0-9]{1,9}$", description="TYPE:ID")
+]
+RegardingQuery = Annotated[
+    str | None, Query(max_length=60, pattern=REGARDING_TEXT, description=REGARDING_HELP)
 ]
 RAW_BODY = {
     "requestBody": {
@@ -74,8 +80,8 @@ def _file(content: FileContent) -> Response:
 
 @router.post(
     "/track",
-    response_model=TrackOut,
-    responses={200: {"model": TrackOut}, 201: {"model": TrackOut}},
+    response_model=TrackedMessage,
+    responses={200: {"model": TrackedMessage}, 201: {"model": TrackedMessage}},
     openapi_extra=RAW_BODY,
 )
 async def track(
@@ -83,22 +89,16 @@ async def track(
     response: Response,
     principal: PrincipalDep,
     inst: InstallationDep,
-    regarding: RefText = None,
-) -> TrackOut:
+    regarding: RegardingQuery = None,
+) -> TrackedMessage:
     """Track a raw message (body ``message/rfc822``); 201 when a new activity was created."""
     raw = await _raw_message(request)
     tracker = MessageTracker(inst.uow, inst.blobs)
     tracked = await run_in_threadpool(
-        track_for_user, tracker, principal.actor, principal.user, raw, _ref(regarding)
+        track_for_user, tracker, principal.actor, principal.user, raw, regarding_ref(regarding)
     )
     response.status_code = 201 if tracked.created else 200
-    return TrackOut(
-        created=tracked.created,
-        tracker_added=tracked.tracker_added,
-        readable=tracked.readable,
-        activity=tracked.activity,
-        message=tracked.message,
-    )
+    return tracked
 
 
 @router.post("/untrack", status_code=204, openapi_extra=RAW_BODY)
@@ -112,7 +112,7 @@ async def untrack_message(request: Request, principal: PrincipalDep, inst: Insta
 def list_activities(
     principal: PrincipalDep,
     inst: InstallationDep,
-    regarding: RefText = None,
+    regarding: RegardingQuery = None,
     party: RefText = None,
     owner_id: QueryId = None,
     sent_after: datetime | None = None,
@@ -124,23 +124,27 @@ def list_activities(
     for value in (sent_after, sent_before):
         if value is not None and value.tzinfo is None:
             raise InvalidInput("Dates need a time zone, e.g. 2026-01-31T00:00:00Z.")
-    wanted = ActivityFilter(_ref(regarding), _ref(party), owner_id, sent_after, sent_before)
+    wanted = ActivityFilter(
+        regarding_ref(regarding), _ref(party), owner_id, sent_after, sent_before
+    )
     page = queries.list_activities(inst.uow, principal.actor, wanted, cursor=cursor, limit=limit)
     return ActivityPage(items=page.items, next_cursor=page.next_cursor)
 
 
-@router.get("/activities/{activity_id}")
+@router.get("/activities/{activity_id}", response_model=ActivityView)
 def get_activity(
     activity_id: PathId, principal: PrincipalDep, inst: InstallationDep
-) -> dict[str, Any]:
+) -> ActivityView:
+    """One activity in full, as you may see it."""
     return queries.get_activity(inst.uow, principal.actor, activity_id)
 
 
-@router.put("/activities/{activity_id}/regarding")
+@router.put("/activities/{activity_id}/regarding", response_model=ActivityView)
 def set_regarding(
     activity_id: PathId, body: RegardingIn, principal: PrincipalDep, inst: InstallationDep
-) -> dict[str, Any]:
-    ref = RecordRef(body.regarding.type.value, body.regarding.id) if body.regarding else None
+) -> ActivityView:
+    """Link the activity to a regarding record (``TYPE:ID`` or ``{type, id}``), or unlink it."""
+    ref = regarding_ref(body.regarding)
     relinking.set_regarding(inst.uow, principal.actor, activity_id, ref, principal.user.email)
     return queries.get_activity(inst.uow, principal.actor, activity_id)
 

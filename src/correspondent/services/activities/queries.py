@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from correspondent.domain.access import ACTIVITY_TYPE, Actor, Operation, scope
+from correspondent.domain.activity import ActivitySummary
 from correspondent.domain.errors import NotFound
 from correspondent.domain.records import RecordRef
 from correspondent.services.access import authorize, describe, readable_refs
-from correspondent.services.activities.views import full_view, summary_views
-from correspondent.services.paging import Page, check_limit, decode_cursor, encode_cursor
-from correspondent.services.ports import UnitOfWorkFactory
+from correspondent.services.activities.views import (
+    ActivitySummaryView,
+    ActivityView,
+    full_view,
+    page_of,
+    summary_views,
+)
+from correspondent.services.paging import Page, check_limit, decode_cursor
+from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
 
 
 def _ref(activity_id: int) -> RecordRef:
     return RecordRef(ACTIVITY_TYPE, activity_id)
 
 
-def get_activity(uow_factory: UnitOfWorkFactory, actor: Actor, activity_id: int) -> dict[str, Any]:
+def get_activity(uow_factory: UnitOfWorkFactory, actor: Actor, activity_id: int) -> ActivityView:
     with uow_factory() as uow:
         authorize(uow, actor, _ref(activity_id), Operation.READ)
         activity = uow.activities.get(activity_id)
@@ -44,22 +50,48 @@ def list_activities(
     *,
     cursor: str | None = None,
     limit: int = 50,
-) -> Page:
+) -> Page[ActivitySummaryView]:
+    """One page of the activities the actor may read, newest first, a few columns each."""
+    with uow_factory() as uow:
+        items, next_cursor = _page(uow, actor, wanted, cursor, limit)
+        return Page(summary_views(uow, actor, items), next_cursor)
+
+
+def list_activities_in_full(
+    uow_factory: UnitOfWorkFactory,
+    actor: Actor,
+    wanted: ActivityFilter,
+    *,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[ActivityView]:
+    """The same page, each activity in full without its bodies (the CLI's ``activity list``)."""
+    with uow_factory() as uow:
+        items, next_cursor = _page(uow, actor, wanted, cursor, limit)
+        views = []
+        for item in items:
+            activity = uow.activities.get(item.id)
+            if activity is not None:
+                views.append(full_view(uow, actor, activity, bodies=False))
+        return Page(views, next_cursor)
+
+
+def _page(
+    uow: UnitOfWork, actor: Actor, wanted: ActivityFilter, cursor: str | None, limit: int
+) -> tuple[list[ActivitySummary], str | None]:
     check_limit(limit)
     before = decode_cursor(cursor)[1] if cursor else None
-    with uow_factory() as uow:
-        for ref in (wanted.regarding, wanted.party):
-            if ref is not None and ref not in readable_refs(uow, actor, [ref]):
-                raise NotFound(describe(ref))
-        items = uow.listing.activity_page(
-            scope(actor, ACTIVITY_TYPE),
-            regarding=wanted.regarding,
-            party=wanted.party,
-            owner_id=wanted.owner_id,
-            sent_after=wanted.sent_after,
-            sent_before=wanted.sent_before,
-            before_id=before,
-            limit=limit,
-        )
-        views = summary_views(uow, actor, items)
-    return Page(views, encode_cursor(None, items[-1].id) if len(items) == limit else None)
+    for ref in (wanted.regarding, wanted.party):
+        if ref is not None and ref not in readable_refs(uow, actor, [ref]):
+            raise NotFound(describe(ref))
+    items = uow.listing.activity_page(
+        scope(actor, ACTIVITY_TYPE),
+        regarding=wanted.regarding,
+        party=wanted.party,
+        owner_id=wanted.owner_id,
+        sent_after=wanted.sent_after,
+        sent_before=wanted.sent_before,
+        before_id=before,
+        limit=limit + 1,  # one more tells whether a next page exists
+    )
+    return page_of(items, limit)

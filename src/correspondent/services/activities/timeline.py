@@ -11,8 +11,8 @@ from __future__ import annotations
 from correspondent.domain.access import ACTIVITY_TYPE, Actor, Operation, scope
 from correspondent.domain.records import RecordRef
 from correspondent.services.access import authorize
-from correspondent.services.activities.views import summary_views
-from correspondent.services.paging import Page, check_limit, decode_cursor, encode_cursor
+from correspondent.services.activities.views import ActivitySummaryView, page_of, summary_views
+from correspondent.services.paging import Page, check_limit, decode_cursor
 from correspondent.services.ports import UnitOfWork
 
 
@@ -23,7 +23,7 @@ def timeline(
     *,
     cursor: str | None = None,
     limit: int = 50,
-) -> Page:
+) -> Page[ActivitySummaryView]:
     """The record's activities (as regarding or party), and its contacts' for an account."""
     check_limit(limit)
     before = decode_cursor(cursor)[1] if cursor else None
@@ -33,7 +33,7 @@ def timeline(
         related=[ref],
         contacts_of=ref.id if ref.type == "account" else None,
         before_id=before,
-        limit=limit,
+        limit=limit + 1,  # one more tells whether a next page exists
     )
-    views = summary_views(uow, actor, items)
-    return Page(views, encode_cursor(None, items[-1].id) if len(items) == limit else None)
+    kept, next_cursor = page_of(items, limit)
+    return Page(summary_views(uow, actor, kept), next_cursor)

@@ -11,14 +11,13 @@ activity.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from correspondent.domain.access import ACTIVITY_TYPE, Actor, Operation, may
 from correspondent.domain.records import RecordRef
 from correspondent.domain.users import User
 from correspondent.services.access import authorize_create
 from correspondent.services.activities.track import MessageTracker, TrackRequest, TrackResult
-from correspondent.services.activities.views import full_view
+from correspondent.services.activities.views import DOCUMENTED, ActivityView, full_view
 
 
 def outcome_message(result: TrackResult, *, readable: bool = True) -> str:
@@ -42,14 +41,20 @@ def outcome_message(result: TrackResult, *, readable: bool = True) -> str:
 
 @dataclass(frozen=True)
 class TrackedMessage:
-    """The answer to tracking a message for a user."""
+    """The answer to tracking a message for a user (the API's ``POST /track``)."""
+
+    __pydantic_config__ = DOCUMENTED
 
     created: bool
+    """A new activity was created (HTTP 201)."""
     tracker_added: bool
+    """The user's tracker was added; false when they already tracked the message."""
     readable: bool
-    activity: dict[str, Any] | None
+    """The user may read the activity (if not, it is a colleague's and ``activity`` is null)."""
+    activity: ActivityView | None
     """The activity as the actor sees it; None when they may not read it."""
     message: str
+    """What happened, in words."""
 
 
 def track_for_user(

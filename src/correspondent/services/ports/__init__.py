@@ -20,7 +20,13 @@ from correspondent.services.ports.blobs import (
     SweepableBlobStore,
 )
 from correspondent.services.ports.directory import DirectoryRepository, SettingsRepository
-from correspondent.services.ports.mailboxes import MailboxMessageRepository, MailboxRepository
+from correspondent.services.ports.mailboxes import (
+    MailboxMessageRepository,
+    MailboxRepository,
+    MailServer,
+    MailServerSession,
+    SecretSealer,
+)
 
 __all__ = [
     "AccessRepository",
@@ -30,9 +36,12 @@ __all__ = [
     "BlobStore",
     "DirectoryRepository",
     "ListingRepository",
+    "MailServer",
+    "MailServerSession",
     "MailboxMessageRepository",
     "MailboxRepository",
     "QuarantineRepository",
+    "SecretSealer",
     "SettingsRepository",
     "SweepableBlobStore",
     "UnitOfWork",

@@ -9,6 +9,7 @@ from typing import Protocol
 from correspondent.domain.folder_messages import FailedMessage, MappedMessage, Outcome
 from correspondent.domain.mailbox import Alert, FolderSyncState, Mailbox, WatchedFolder
 from correspondent.domain.records import RecordRef
+from correspondent.mail.imap_responses import FolderInfo
 
 
 class MailboxMessageRepository(Protocol):
@@ -89,6 +90,9 @@ class MailboxRepository(Protocol):
 
     def get(self, mailbox_id: int) -> Mailbox | None: ...
 
+    def remove(self, mailbox_id: int) -> None:
+        """Delete the mailbox with its folders, alerts, UID map and failures (not activities)."""
+
     def by_address(self, address: str) -> Mailbox | None: ...
 
     def all(self, user_id: int | None = None) -> list[Mailbox]: ...
@@ -127,3 +131,28 @@ class MailboxRepository(Protocol):
         """Start the folder again under a new UIDVALIDITY; its old UIDs are void."""
 
     def add_skips(self, folder_id: int, counts: Mapping[str, int]) -> None: ...
+
+
+class MailServerSession(Protocol):
+    """A signed-in session with a mailbox's IMAP server, as the mailbox use cases use it."""
+
+    def capabilities(self) -> frozenset[str]: ...
+
+    def list_folders(self) -> list[FolderInfo]: ...
+
+    def __enter__(self) -> MailServerSession: ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
+
+
+class MailServer(Protocol):
+    """Opens sessions to a mailbox's server (``services.mailboxes.connect.MailboxConnector``)."""
+
+    def open(self, mailbox: Mailbox) -> MailServerSession:
+        """Connect and log in; raises the ``ImapError`` subclasses of the mail adapter."""
+
+
+class SecretSealer(Protocol):
+    """Encrypts a mailbox password or token for storage (``SecretBox``)."""
+
+    def encrypt(self, plain: str) -> str: ...
