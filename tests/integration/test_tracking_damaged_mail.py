@@ -76,5 +76,5 @@ def test_damaged_mail_becomes_an_activity_or_breaks_a_limit(
         assert isinstance(quarantined.__cause__, MessageRejected)
         assert_limit_rejection(quarantined.__cause__)
         return
-    view = queries.get_activity(installation.uow, OPERATOR, result.activity_id)
+    view = queries.get_activity(installation.uow, OPERATOR, result.activity_id).as_json()
     assert view["id"] == result.activity_id
