@@ -5,7 +5,7 @@ RUN_ARGS ?=
 BENCH ?=
 BENCH_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-postgres lint format bench clean addon
+.PHONY: setup run test test-under-load test-sqlite test-postgres lint format bench clean addon
 
 $(UV):
 	python3 -m venv .tools
@@ -25,6 +25,10 @@ run: setup
 
 test: setup
 	$(UV) run --frozen pytest -n 2 $(PYTEST_ARGS)
+
+# The suite while another CPU-bound process runs on each core (docs/testing.md).
+test-under-load: setup
+	PYTEST_ARGS="$(PYTEST_ARGS)" .ci/test-under-load
 
 lint: setup
 	$(UV) run --frozen ruff check src tests bench

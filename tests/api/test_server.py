@@ -18,7 +18,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.reduction import ForkingPickler
@@ -29,6 +28,7 @@ import pytest
 from uvicorn.config import STARTUP_FAILURE
 
 from correspondent.api.server import REUSE_PORT, reuse_port_listeners, tcp_listener
+from tests.support.waiting import wait_until
 
 
 async def _nodelay_of_accepted(listener: socket.socket) -> int:
@@ -122,20 +122,24 @@ def two_workers() -> Iterator[Server]:
         command, cwd=Path(__file__).parents[2], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:  # the listeners exist (and queue connections) once the parent has bound them
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert process.poll() is None, process.stdout.read() if process.stdout else ""
-                assert time.monotonic() < deadline, "no listener within 20 s"
-                time.sleep(0.05)
+        _await_listener(process, port)
         yield Server(process, port)
     finally:
         process.send_signal(signal.SIGTERM)
         output = process.communicate(timeout=30)[0].decode()
     assert process.returncode == 0, output
+
+
+def _await_listener(process: subprocess.Popen[bytes], port: int) -> None:
+    """Until the server's listeners exist (they queue connections once the parent has bound
+    them, before any worker is up)."""
+
+    def listening() -> bool:
+        assert process.poll() is None, process.stdout.read() if process.stdout else "exited"
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+
+    wait_until(listening, what=f"a listener on port {port}", ignore=(OSError,))
 
 
 def _ask_at_once(port: int, connections: int = 32) -> list[tuple[int, int]]:
@@ -204,10 +208,7 @@ def test_a_killed_worker_is_replaced_on_the_same_listener(two_workers: Server) -
     listeners = {pid: _listener_of(pid, two_workers.port) for pid in pids}
     victim, survivor = sorted(pids)
     os.kill(victim, signal.SIGKILL)
-    deadline = time.monotonic() + 10
-    while Path(f"/proc/{victim}").exists() and _state_of(victim) != "Z":
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    wait_until(lambda: _state_of(victim) in ("gone", "Z"), what=f"worker {victim} to die")
 
     # Connections hashed to the dead worker's socket wait there for its replacement.
     answers = _ask_at_once(two_workers.port)
@@ -274,26 +275,25 @@ def test_a_worker_whose_app_factory_raises_stops_the_server() -> None:
 
 
 def _start_two_workers(
-    port: int, app: str = "worker_app", env: dict[str, str] | None = None
+    port: int,
+    app: str = "worker_app",
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
 ) -> subprocess.Popen[bytes]:
+    """The server, once it listens; its log goes to ``log`` if given."""
     command = [sys.executable, "-m", "correspondent.api.server", f"{__name__}:{app}",
                "--port", str(port), "--workers", "2", "--log-level", "warning"]  # fmt: skip
     if app != "worker_app":
         command.append("--factory")
-    process = subprocess.Popen(
-        command,
-        cwd=Path(__file__).parents[2],
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, **(env or {})},
-    )
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process
-        except OSError:
-            assert process.poll() is None and time.monotonic() < deadline, "no listener"
-            time.sleep(0.05)
+    with log.open("ab") if log else contextlib.nullcontext(subprocess.DEVNULL) as stderr:
+        process = subprocess.Popen(
+            command,
+            cwd=Path(__file__).parents[2],
+            stderr=stderr,
+            env={**os.environ, **(env or {})},
+        )
+    _await_listener(process, port)
+    return process
 
 
 @linux_only
@@ -304,16 +304,20 @@ def test_sighup_replaces_the_workers_and_a_killed_supervisor_takes_them_along() 
         first = {pid for pid, _ in _ask_at_once(port)}
         assert len(first) == 2
         process.send_signal(signal.SIGHUP)
-        deadline = time.monotonic() + 30
-        while (now := {pid for pid, _ in _ask_at_once(port)}) & first or len(now) < 2:
-            assert process.poll() is None and time.monotonic() < deadline, now
-            time.sleep(0.2)
+
+        def replaced() -> bool:
+            assert process.poll() is None, "the supervisor exited"
+            now = {pid for pid, _ in _ask_at_once(port)}
+            return len(now) == 2 and not now & first
+
+        wait_until(replaced, what="two new workers to answer", interval=0.2)
+        now = {pid for pid, _ in _ask_at_once(port)}
         process.kill()  # SIGKILL: no chance to stop the workers itself
-        process.wait(10)
-        deadline = time.monotonic() + 10
-        while any(_state_of(pid) not in ("gone", "Z") for pid in now):
-            assert time.monotonic() < deadline, "workers outlived their supervisor"
-            time.sleep(0.05)
+        process.wait(30)
+        wait_until(
+            lambda: all(_state_of(pid) in ("gone", "Z") for pid in now),
+            what="the workers to end with their supervisor",
+        )
     finally:
         if process.poll() is None:
             process.kill()
@@ -329,28 +333,35 @@ def breakable_factory() -> Any:
 
 @linux_only
 def test_workers_that_cannot_start_later_leave_the_running_ones_serving(tmp_path: Path) -> None:
-    port, broken = _free_port(), tmp_path / "broken"
-    process = _start_two_workers(port, "breakable_factory", {"BREAK_APP": str(broken)})
+    port, broken, log = _free_port(), tmp_path / "broken", tmp_path / "server.log"
+    process = _start_two_workers(port, "breakable_factory", {"BREAK_APP": str(broken)}, log)
+
+    def logged(text: str, times: int = 1) -> bool:
+        assert process.poll() is None, log.read_text()
+        return log.read_text().count(text) >= times
+
     try:
         first = {pid for pid, _ in _ask_at_once(port)}
         assert len(first) == 2
         broken.touch()
         # A reload whose new workers cannot load keeps the old ones.
         process.send_signal(signal.SIGHUP)
-        time.sleep(3)
-        assert process.poll() is None
+        wait_until(lambda: logged("Reload stopped"), what="the reload to give up")
         assert {pid for pid, _ in _ask_at_once(port)} == first
         # A worker that dies now cannot be replaced yet: no exit, retries with back-off...
         victim = min(first)
         os.kill(victim, signal.SIGKILL)
-        time.sleep(2)
-        assert process.poll() is None
+        failed_start = f"exited with code {STARTUP_FAILURE}"
+        wait_until(lambda: logged(failed_start, 2), what="two failed replacements of the worker")
         # ...and once the app loads again, its slot serves again.
         broken.unlink()
-        deadline = time.monotonic() + 40
-        while len(now := {pid for pid, _ in _ask_at_once(port)} - {victim}) < 2:
-            assert process.poll() is None and time.monotonic() < deadline, now
-            time.sleep(0.5)
+
+        def slot_serves_again() -> bool:
+            assert process.poll() is None, log.read_text()
+            return len({pid for pid, _ in _ask_at_once(port)} - {victim}) == 2
+
+        # The back-off after two failures is 2 s, and starting a worker takes a few seconds.
+        wait_until(slot_serves_again, timeout=120, what="a replacement worker", interval=0.5)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(30)

@@ -10,6 +10,7 @@ import pytest
 from correspondent.bootstrap import Installation
 from correspondent.cli.mailboxes import build_runner
 from correspondent.sync.runner import RunnerConfig, SyncRunner
+from tests.support.waiting import PATIENT, wait_until
 
 FAST = RunnerConfig(housekeeping_interval=0.2, scan_interval=0.05)
 
@@ -31,10 +32,10 @@ def test_the_sync_worker_deletes_unused_blobs_now_and_then(installation: Install
     runner = build_runner(installation, FAST)
     thread = _running(runner)
     try:
-        deadline = time.monotonic() + 10
-        while installation.blobs.path_for(digest).exists():
-            assert time.monotonic() < deadline, "the sweep did not run"
-            time.sleep(0.05)
+        wait_until(
+            lambda: not installation.blobs.path_for(digest).exists(),
+            what="the sweep to delete the unused blob",
+        )
     finally:
         runner.stop()
         thread.join(30)
@@ -58,10 +59,7 @@ def test_failed_housekeeping_is_logged_and_tried_again(
     with caplog.at_level("INFO", logger="correspondent.sync.runner"):
         thread = _running(runner)
         try:
-            deadline = time.monotonic() + 10
-            while len(calls) < 2:
-                assert time.monotonic() < deadline
-                time.sleep(0.05)
+            wait_until(lambda: len(calls) >= 2, what="housekeeping to be tried again")
         finally:
             runner.stop()
             thread.join(30)
@@ -74,17 +72,17 @@ def test_a_long_housekeeping_run_does_not_hold_up_the_runner(installation: Insta
 
     def slow() -> str:
         started.set()
-        release.wait(30)
+        release.wait(2 * PATIENT)  # far longer than the runner may take to stop
         return "done"
 
     base = build_runner(installation, FAST)
     runner = SyncRunner(base.uow_factory, base.tracker, base.connector, FAST, housekeeping=slow)
     thread = _running(runner)
     try:
-        assert started.wait(10)
+        assert started.wait(PATIENT)
         runner.stop()  # noticed while the sweep still runs
-        thread.join(10)
-        assert not thread.is_alive()
+        thread.join(PATIENT)
+        assert not thread.is_alive() and not release.is_set()
     finally:
         release.set()
         runner.stop()

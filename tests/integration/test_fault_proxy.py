@@ -1,7 +1,9 @@
 """The fault proxy itself, and ImapSession's behaviour when the connection or server fails.
 
 Every failure must surface as ``ImapConnectionError`` quickly: never a hang, never a raw socket or
-imaplib exception, and a new session must work afterwards.
+imaplib exception, and a new session must work afterwards. "Quickly" is shown without timing the
+machine: a cut must be reported as a lost connection, not as the socket timing out, and an IDLE
+cut must end the wait long before its own timeout.
 """
 
 from __future__ import annotations
@@ -18,9 +20,13 @@ from correspondent.mail.imap import ImapSession, TlsMode
 from correspondent.mail.imap_errors import ImapConnectionError
 from tests.support.dovecot import DovecotServer
 from tests.support.fault_proxy import FaultProxy
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.dovecot
 User = tuple[str, str]
+
+IDLE_SECONDS = 120
+"""How long the IDLE tests wait: a cut that is not noticed shows as a wait this long."""
 
 
 def greeting(proxy: FaultProxy) -> bytes:
@@ -53,11 +59,17 @@ def test_proxy_forwards_and_cut_all_drops_connections(fault_proxy: FaultProxy) -
 
 
 def test_refused_connections_are_reset_then_accepted_again(fault_proxy: FaultProxy) -> None:
-    fault_proxy.refuse_connections(0.3)
+    # Long enough that the first attempt falls inside the window even when this thread or the
+    # proxy's waits seconds for a core.
+    fault_proxy.refuse_connections(3)
     with pytest.raises(ConnectionResetError):
         greeting(fault_proxy)
-    time.sleep(0.35)
-    assert greeting(fault_proxy).startswith(b"* OK")
+    wait_until(
+        lambda: greeting(fault_proxy).startswith(b"* OK"),
+        what="the proxy to accept connections again",
+        ignore=(ConnectionResetError,),
+        interval=0.1,
+    )
 
 
 def test_latency_delays_traffic(fault_proxy: FaultProxy) -> None:
@@ -74,10 +86,8 @@ def test_cut_mid_fetch_raises_connection_error_and_a_new_session_works(
     session = proxied_session(fault_proxy, dovecot_user)
     session.select("INBOX")
     fault_proxy.cut_after_server_bytes(20_000)
-    started = time.monotonic()
-    with pytest.raises(ImapConnectionError):
+    with pytest.raises(ImapConnectionError, match="connection lost"):  # not "timed out"
         session.fetch_raw([1])
-    assert time.monotonic() - started < 5
     assert fault_proxy.cuts == 1
     with pytest.raises(ImapConnectionError):
         session.status("INBOX")  # the broken session stays broken
@@ -91,9 +101,9 @@ def test_cut_mid_idle_raises_connection_error(fault_proxy: FaultProxy, dovecot_u
     session.select("INBOX")
     fault_proxy.cut_on_server_pattern(b"+ idling")
     started = time.monotonic()
-    with pytest.raises(ImapConnectionError):
-        session.idle_wait(30)
-    assert time.monotonic() - started < 5
+    with pytest.raises(ImapConnectionError, match="connection lost"):
+        session.idle_wait(IDLE_SECONDS)
+    assert time.monotonic() - started < IDLE_SECONDS / 2  # ended by the cut, not waited out
     assert fault_proxy.wait_for_cut(0)
 
 
@@ -105,10 +115,10 @@ def test_connection_cut_while_idle_waits_raises_connection_error(
     cutter = threading.Timer(0.3, fault_proxy.cut_all)
     cutter.start()
     started = time.monotonic()
-    with pytest.raises(ImapConnectionError):
-        session.idle_wait(30)
+    with pytest.raises(ImapConnectionError, match="connection lost"):
+        session.idle_wait(IDLE_SECONDS)
     cutter.join()
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < IDLE_SECONDS / 2  # ended by the cut, not waited out
 
 
 def test_silent_server_times_out_instead_of_hanging(

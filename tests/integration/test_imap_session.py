@@ -272,12 +272,14 @@ def test_idle_wakes_when_another_client_appends(
         timer = threading.Timer(0.3, imap_client.append, ("INBOX", make_message()[1]))
         started = time.monotonic()
         timer.start()
-        woke = session.idle_wait(10)
+        woke = session.idle_wait(60)
         elapsed = time.monotonic() - started
         timer.join()
         assert session.search_uids_since(0) == [1]  # IDLE was left cleanly
     assert woke is True
-    assert elapsed < 1.5
+    # Woken by the append (Dovecot checks every second here), not at the end of the wait; the
+    # bound leaves a loaded machine plenty of room.
+    assert elapsed < 30
 
 
 def test_closed_session_raises_connection_error(dovecot: DovecotServer, dovecot_user: User) -> None:

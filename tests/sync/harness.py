@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -25,6 +23,7 @@ from correspondent.services.mailboxes.secrets import SecretBox
 from correspondent.services.records.create import create_record
 from correspondent.sync.runner import RunnerConfig, SyncRunner
 from tests.builders import make_message, unique
+from tests.support.waiting import wait_until as wait_until  # re-exported for the sync tests
 
 FAST_BACKOFF = BackoffPolicy(
     max_tries=3, first=timedelta(milliseconds=50), factor=1.0, cap=timedelta(milliseconds=50)
@@ -159,17 +158,6 @@ def _activity_ids(uow: object, message_id: str) -> list[int]:
             sa.select(activities.c.id).where(activities.c.message_id == message_id)
         ).scalars()
     )
-
-
-def wait_until(check: Callable[[], object], timeout: float = 10.0, interval: float = 0.02) -> float:
-    """Poll ``check`` until truthy; returns the seconds it took (AssertionError on timeout)."""
-    start = time.monotonic()
-    while True:
-        if check():
-            return time.monotonic() - start
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(interval)
 
 
 def make_env(

@@ -24,7 +24,8 @@ from tests.builders import unique
 from tests.conftest import _empty_postgres
 from tests.support.dovecot import DovecotServer
 from tests.support.fault_proxy import FaultProxy
-from tests.sync.harness import SyncEnv, make_env, wait_until
+from tests.support.waiting import wait_until
+from tests.sync.harness import SyncEnv, make_env
 
 pytestmark = pytest.mark.dovecot
 
@@ -63,8 +64,8 @@ def test_connection_cut_mid_fetch_loses_and_duplicates_nothing(
     fault_proxy.cut_after_server_bytes(200_000)  # inside the body FETCHes
     thread, runner = _run(env, use_idle=False)
     try:
-        assert fault_proxy.wait_for_cut(10)
-        wait_until(lambda: _all_tracked_once(env, ids), timeout=20)
+        assert fault_proxy.wait_for_cut(60)
+        wait_until(lambda: _all_tracked_once(env, ids), timeout=120, what="30 tracked once")
     finally:
         runner.stop()  # type: ignore[attr-defined]
         thread.join(timeout=30)
@@ -79,14 +80,14 @@ def test_connection_cut_mid_idle_recovers(proxied_env: SyncEnv, fault_proxy: Fau
     env.track_folder(folder)
     thread, runner = _run(env)
     try:
-        wait_until(lambda: env.runner_has_watchers(runner, 3), timeout=10)  # type: ignore[arg-type]
+        wait_until(lambda: env.runner_has_watchers(runner, 3))  # type: ignore[arg-type]
         fault_proxy.cut_all()
         message_id = env.append("INBOX")
         env.move(message_id, "INBOX", folder)
-        wait_until(lambda: env.activity(message_id), timeout=10)
+        wait_until(lambda: env.activity(message_id), what="the message moved after the cut")
         fault_proxy.cut_on_server_pattern(b"+ idling")
         second = env.append(folder)
-        wait_until(lambda: env.activity(second), timeout=10)
+        wait_until(lambda: env.activity(second), what="the message after the cut mid-IDLE")
     finally:
         runner.stop()  # type: ignore[attr-defined]
         thread.join(timeout=30)
@@ -106,7 +107,7 @@ def test_dovecot_restart_is_survived(
     thread, runner = _run(env)
     try:
         first = env.append(folder)
-        wait_until(lambda: env.activity(first), timeout=30)
+        wait_until(lambda: env.activity(first), what="the message before the restart")
         server.restart()
         client = IMAPClient(server.host, server.port, ssl=False, timeout=10)
         client.login(login, password)
@@ -114,7 +115,7 @@ def test_dovecot_restart_is_survived(
         second = env.append(folder)
         # Generous: the runner first backs off from the refused connections of the restart,
         # and a loaded CI machine stretches that; the test is about recovery, not speed.
-        wait_until(lambda: env.activity(second), timeout=60)
+        wait_until(lambda: env.activity(second), timeout=120, what="the message after the restart")
     finally:
         runner.stop()  # type: ignore[attr-defined]
         thread.join(timeout=30)
@@ -159,7 +160,7 @@ def test_worker_killed_at_random_points_tracks_every_message_exactly_once(
         seen = _count(pg_installation)
         # Once it is tracking (start-up and the dead worker's lease take a few seconds), kill
         # it at a random moment: inside a batch, between track and commit, mid-STORE...
-        wait_until(lambda s=seen: _count(pg_installation) > s, timeout=30, interval=0.05)
+        wait_until(lambda s=seen: _count(pg_installation) > s, timeout=120, interval=0.05)
         time.sleep(rng.uniform(0.0, 0.8))
         worker.send_signal(signal.SIGKILL)
         worker.wait()
@@ -171,7 +172,7 @@ def test_worker_killed_at_random_points_tracks_every_message_exactly_once(
     worker = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE)  # fmt: skip
     try:
-        wait_until(lambda: _count(pg_installation) >= 1000, timeout=90, interval=0.5)
+        wait_until(lambda: _count(pg_installation) >= 1000, timeout=300, interval=0.5)
     finally:
         worker.send_signal(signal.SIGTERM)  # clean shutdown
         _, err = worker.communicate(timeout=30)

@@ -57,9 +57,9 @@ def test_nesting_at_the_limit_parses_and_beyond_it_is_rejected() -> None:
 
 
 def test_pathological_nesting_never_reaches_the_recursive_parser() -> None:
-    started = time.monotonic()
+    started = time.process_time()  # processor time: the cost, not the machine's load
     assert "MIME parts" in _rejection(_nested(5000))
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_too_many_parts() -> None:
@@ -185,11 +185,11 @@ raw = b"".join([
     b"Content-Transfer-Encoding: base64\\r\\n\\r\\n", line * lines, b"--big--\\r\\n",
 ])
 before = peak()
-started = time.monotonic()
+started = time.process_time()  # the parse's own cost, however busy the machine is
 parsed = parse_message(raw)
 print(json.dumps({
     "input_mib": len(raw) / 2**20, "before": before, "after": peak(),
-    "seconds": time.monotonic() - started, "size": len(parsed.attachments[0].content),
+    "seconds": time.process_time() - started, "size": len(parsed.attachments[0].content),
     "expected": lines * 57, "body": parsed.text_body,
 }))
 """

@@ -164,7 +164,7 @@ def test_no_people_is_refused() -> None:
 
 
 def test_fast_enough_for_the_benchmark() -> None:
-    start = time.perf_counter()
+    start = time.process_time()  # processor time: a busy machine must not fail this
     for _ in generate_messages(2000, seed=5, now=NOW):
         pass
-    assert time.perf_counter() - start < 3.0  # about 0.5 s; 10,000 take a few seconds
+    assert time.process_time() - start < 3.0  # about 0.5 s; 10,000 take a few seconds

@@ -146,8 +146,9 @@ def test_fast_enough_for_every_message() -> None:
         "</td></tr>"
     )
     html = "<table>" + row * 200 + "</table>"  # about 30 KB of attribute-heavy HTML
-    start = time.perf_counter()
+    # Processor time, not elapsed time: the cost of sanitising, whatever else holds the cores.
+    start = time.process_time()
     for _ in range(20):
         sanitize_html(html)
-    per_message = (time.perf_counter() - start) / 20
+    per_message = (time.process_time() - start) / 20
     assert per_message < 0.05

@@ -22,7 +22,6 @@ from correspondent.domain.errors import CorrespondentError
 from correspondent.domain.records import RecordRef
 from correspondent.services.activities import attachments, queries
 from correspondent.services.activities import regarding as relinking
-from correspondent.services.activities import untrack as untracking
 from correspondent.services.activities.mail_import import (
     MailboxFormat,
     count_messages,
@@ -289,6 +288,9 @@ def untrack(
 ) -> None:
     """Stop tracking an activity; optionally delete it when nobody tracks it any more."""
     installation = STATE.installation()
+    # Imported here: untracking by message needs the MIME parser, which other commands do not.
+    from correspondent.services.activities import untrack as untracking
+
     deleted = untracking.untrack(
         installation.uow,
         installation.blobs,

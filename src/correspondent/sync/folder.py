@@ -191,6 +191,7 @@ def _save_folder(
     if guid is not None:
         folder.mailbox_guid = guid
     with ctx.uow_factory() as uow:
+        ctx.renew_lease(uow)  # and a removed mailbox stops here, before its alert is inserted
         uow.mailboxes.save_folder(folder)
         if alert is not None:
             uow.mailboxes.add_alert(ctx.mailbox_id, Alert(alert[0], alert[1], ctx.now()))
