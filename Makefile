@@ -5,7 +5,10 @@ RUN_ARGS ?=
 BENCH ?=
 BENCH_ARGS ?=
 
-.PHONY: setup run test test-under-load test-sqlite test-postgres lint format bench clean addon
+WEB := src/correspondent/web
+VENDOR := $(WEB)/static/vendor
+
+.PHONY: setup run test test-under-load test-sqlite test-postgres lint format bench clean addon web-assets messages screenshots
 
 $(UV):
 	python3 -m venv .tools
@@ -17,8 +20,28 @@ $(UV):
 	$(UV) sync --frozen --compile-bytecode
 	touch .venv/.synced
 
-setup: .venv/.synced
+setup: .venv/.synced web-assets
 	@$(UV) run --frozen python -m compileall -q src >/dev/null
+
+# The browser assets come from the npm registry at set-up (package-lock.json pins them); only the
+# files the pages load are copied, into a git-ignored folder. --ignore-scripts: no install hooks.
+web-assets: $(VENDOR)/.copied
+
+$(VENDOR)/.copied: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)/swagger-ui
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/swagger-ui/
+	touch $@
+
+# Extract the interface text into the catalogs (then translate the new entries in ja).
+messages: setup
+	$(UV) run --frozen pybabel extract -F $(WEB)/babel.cfg -k N_ --no-location --sort-output -o $(WEB)/locales/messages.pot $(WEB)
+	$(UV) run --frozen pybabel update -i $(WEB)/locales/messages.pot -d $(WEB)/locales -D messages --no-fuzzy-matching --ignore-obsolete
+
+# The main pages on the demo data (desktop and phone, English and Japanese) in Debian's Chromium.
+screenshots: setup
+	$(UV) run --frozen python -m tests.web.screenshots docs/screenshots
 
 run: setup
 	$(UV) run --frozen correspondent serve $(RUN_ARGS)

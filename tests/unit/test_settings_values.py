@@ -34,3 +34,14 @@ def test_stored_text_is_parsed_and_defaults_fill_the_rest() -> None:
 def test_an_unknown_key_from_input_is_the_users_error() -> None:
     with pytest.raises(InvalidInput, match="Unknown setting"):
         parse_setting(ORG_SETTINGS, "correlation.enabeld", "on")
+
+
+def test_language_and_time_zone_are_checked() -> None:
+    options = PersonalOptions.from_stored({})
+    assert (options.language, options.time_zone) == ("browser", "UTC")
+    assert parse_setting(PERSONAL_OPTIONS, "time_zone", " Asia/Tokyo ") == "Asia/Tokyo"
+    assert parse_setting(PERSONAL_OPTIONS, "language", "JA") == "ja"
+    with pytest.raises(InvalidInput, match="not a time zone"):
+        parse_setting(PERSONAL_OPTIONS, "time_zone", "Mars/Olympus")
+    with pytest.raises(InvalidInput, match="not one of"):
+        parse_setting(PERSONAL_OPTIONS, "language", "fr")

@@ -17,6 +17,7 @@ from correspondent.api.middleware import BodySizeLimit, SecurityHeaders
 from correspondent.api.routes import activities, admin, auth, mailboxes, records
 from correspondent.api.schemas import ERROR_RESPONSES
 from correspondent.bootstrap import Installation
+from correspondent.web.app import install_web
 
 API_PREFIX = "/api/v1"
 JSON_BODY_LIMIT = 1024 * 1024
@@ -41,11 +42,12 @@ def create_app(installation: Installation) -> FastAPI:
         description="Tracks email into a CRM. Authenticate with a personal API token "
         "(`Authorization: Bearer cor_…`) or a browser session (cookie plus `X-CSRF-Token`).",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # the web app serves the docs page from its own files (no CDN)
         redoc_url=None,
     )
     app.state.installation = installation
     install_error_handlers(app)
+    install_web(app)
     for router in (auth.router, records.router, activities.router, admin.router, mailboxes.router):
         app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.add_middleware(
@@ -54,7 +56,9 @@ def create_app(installation: Installation) -> FastAPI:
         limits=[
             (f"{API_PREFIX}/{path}", installation.settings.max_message_bytes)
             for path in ("track", "untrack")
-        ],
+        ]
+        # The web app's Track email page: many messages in one upload.
+        + [("/track", installation.settings.max_message_bytes)],
     )
 
     @app.get("/health", tags=["health"])

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
 import anyio.to_thread
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Request, Response, Security
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from correspondent.api.errors import CsrfFailed
@@ -30,6 +30,7 @@ from correspondent.bootstrap import Installation
 from correspondent.domain.access import Actor
 from correspondent.domain.users import User
 from correspondent.services.auth import (
+    SESSION_LIFETIME,
     AuthenticationFailed,
     authenticate_session,
     authenticate_token,
@@ -44,6 +45,19 @@ bearer_scheme = HTTPBearer(auto_error=False, description="Personal API token (co
 cookie_scheme = APIKeyCookie(
     name=SESSION_COOKIE, auto_error=False, description="Browser session; send X-CSRF-Token too"
 )
+
+
+def set_session_cookie(response: Response, request: Request, session_id: str) -> None:
+    """The browser session cookie, as both the API's and the web app's sign-in set it."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        session_id,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
 
 
 # async: a plain ``def`` dependency would cost every request a hop to the thread pool.

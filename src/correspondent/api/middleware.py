@@ -16,15 +16,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from correspondent.api.errors import BodyTooLarge
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-DOCS_CSP = (
-    "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-)
-DOCS_PATHS = ("/docs", "/api/v1/docs", "/redoc")
 
 
 class SecurityHeaders:
+    """Headers every response gets; a response with a CSP of its own (a web page) keeps it.
+
+    Without one (JSON, files, errors) it gets ``API_CSP``, which allows nothing at all, and
+    ``X-Frame-Options: DENY``; web pages set their CSP and framing rules themselves.
+    """
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -32,15 +32,17 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = DOCS_CSP if scope["path"] in DOCS_PATHS else API_CSP
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
+                if not any(name.lower() == b"content-security-policy" for name, _ in headers):
+                    headers += [
+                        (b"content-security-policy", API_CSP.encode()),
+                        (b"x-frame-options", b"DENY"),
+                    ]
                 headers += [
-                    (b"content-security-policy", csp.encode()),
                     (b"x-content-type-options", b"nosniff"),
-                    (b"x-frame-options", b"DENY"),
                     (b"referrer-policy", b"no-referrer"),
                     (b"cross-origin-opener-policy", b"same-origin"),
                 ]

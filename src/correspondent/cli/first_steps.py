@@ -46,6 +46,8 @@ def sign_in_hints(cli: str, base_url: str, example_user: str | None) -> list[str
     """One line per way in; every start prints them all."""
     user = example_user or "EMAIL"
     return [
+        f"Web app: {base_url}/ - sign in with your email address and password"
+        + (" (the demo users' passwords were printed at first start)" if example_user else ""),
         f"API token (for scripts, add-ins and 'Authorize' on {base_url}/api/v1/docs): "
         f"{cli} token create {shlex.quote(user)}",
     ]
@@ -54,8 +56,8 @@ def sign_in_hints(cli: str, base_url: str, example_user: str | None) -> list[str
 def startup_message(settings: Settings, base_url: str, example_user: str | None) -> str:
     cli = cli_invocation(settings)
     lines = [
-        f"Correspondent is running: open {base_url}/api/v1/docs "
-        f"(health: {base_url}/health). Data in {settings.data_dir.resolve()}.",
+        f"Correspondent is running: open {base_url}/ (API docs: {base_url}/api/v1/docs, "
+        f"health: {base_url}/health). Data in {settings.data_dir.resolve()}.",
         "To sign in or get a token:",
         *(f"  {hint}" for hint in sign_in_hints(cli, base_url, example_user)),
         f"Try: {cli} activity list",

@@ -8,6 +8,7 @@ real use, so the demo also exercises resolution, correlation and the attachment 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 
 from correspondent.bootstrap import Installation
@@ -129,10 +130,19 @@ def seed_demo_if_empty(inst: Installation) -> str | None:
             tracked += 1
         except MessageQuarantined:
             continue
+    sign_ins = []
+    for email, name, roles, _ in USERS:
+        # Random, so that no two installations share a password; shown once, like the token.
+        password = secrets.token_urlsafe(12)
+        auth.set_password(inst.uow, OPERATOR, email, password)
+        sign_ins.append(f"  {email:<28} {password}   ({name}, {', '.join(roles)})")
     admin_token = auth.create_token(inst.uow, OPERATOR, DEMO_ADMIN, "demo").token
     return (
         f"Seeded the demo organisation: {len(USERS)} users, {len(CUSTOMERS)} accounts, "
         f"{tracked} tracked emails.\n"
+        "Sign in to the web app with these one-time passwords (shown only now):\n"
+        + "\n".join(sign_ins)
+        + "\n"
         f"API token for {DEMO_ADMIN} (shown only now; 'Authorize' on the docs page): "
         f"{admin_token}"
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from correspondent.domain.attachments import (
     DEFAULT_BLOCKED_EXTENSIONS,
@@ -53,6 +54,17 @@ def _int_range(low: int, high: int) -> Callable[[str], int]:
 def _extensions(text: str) -> frozenset[str]:
     items = {item.strip().lower().lstrip(".") for item in text.replace(",", " ").split()}
     return frozenset(item for item in items if item)
+
+
+def _time_zone(text: str) -> str:
+    name = text.strip()
+    try:
+        ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise InvalidInput(
+            f"{text!r} is not a time zone; use an IANA name such as Europe/Paris or Asia/Tokyo."
+        ) from None
+    return name
 
 
 def _prefix(text: str) -> str:
@@ -163,6 +175,15 @@ PERSONAL_OPTIONS = _defs(
     SettingDefinition(
         "track_keyword", "IMAP keyword that asks for a message to be tracked", "Track", _prefix
     ),
+    SettingDefinition(
+        "language",
+        "Language of the web app: browser (as the browser asks) | en | ja",
+        "browser",
+        _choice("browser", "en", "ja"),
+    ),
+    SettingDefinition(
+        "time_zone", "Time zone for dates and times shown (IANA name)", "UTC", _time_zone
+    ),
 )
 
 
@@ -236,6 +257,8 @@ class PersonalOptions:
     incoming_tracking: str
     address_book: str
     track_keyword: str
+    language: str
+    time_zone: str
 
     @classmethod
     def from_stored(cls, stored: Mapping[str, str]) -> PersonalOptions:

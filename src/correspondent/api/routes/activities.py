@@ -65,7 +65,7 @@ async def _raw_message(request: Request) -> bytes:
     return raw
 
 
-def _file(content: FileContent) -> Response:
+def file_response(content: FileContent) -> Response:
     """A download; ``nosniff`` (from the middleware) keeps browsers to the declared type."""
     safe = content.filename.replace('"', "").replace("\\", "")
     ascii_name = safe.encode("ascii", "replace").decode()
@@ -178,7 +178,7 @@ def delete_activity(activity_id: PathId, principal: PrincipalDep, inst: Installa
 def download_attachment(
     activity_id: PathId, attachment_id: PathId, principal: PrincipalDep, inst: InstallationDep
 ) -> Response:
-    return _file(
+    return file_response(
         attachments.attachment_content(
             inst.uow, inst.blobs, principal.actor, activity_id, attachment_id
         )
@@ -201,7 +201,9 @@ def remove_attachment(
 )
 def export_raw(activity_id: PathId, principal: PrincipalDep, inst: InstallationDep) -> Response:
     """The original message as an ``.eml`` file."""
-    return _file(attachments.raw_message(inst.uow, inst.blobs, principal.actor, activity_id))
+    return file_response(
+        attachments.raw_message(inst.uow, inst.blobs, principal.actor, activity_id)
+    )
 
 
 @router.post("/activities/{activity_id}/assign", status_code=204)

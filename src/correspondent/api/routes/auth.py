@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from correspondent.api.deps import SESSION_COOKIE, InstallationDep, PrincipalDep
+from correspondent.api.deps import (
+    SESSION_COOKIE,
+    InstallationDep,
+    PrincipalDep,
+    set_session_cookie,
+)
 from correspondent.api.schemas import (
     MeOut,
     NewTokenOut,
@@ -28,15 +33,7 @@ def sign_in(
     """Sign in with email and password; sets an HttpOnly session cookie and returns a CSRF token."""
     client = request.client.host if request.client else "unknown"
     session = auth.sign_in(inst.uow, body.email, body.password, client)
-    response.set_cookie(
-        SESSION_COOKIE,
-        session.session_id,
-        max_age=int(auth.SESSION_LIFETIME.total_seconds()),
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-        path="/",
-    )
+    set_session_cookie(response, request, session.session_id)
     return SessionOut.model_validate(
         {
             "user": UserOut.model_validate(session.user, from_attributes=True),

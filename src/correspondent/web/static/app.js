@@ -1,0 +1,39 @@
+// Small enhancements of pages that work without script. No inline handlers: the CSP forbids them.
+"use strict";
+(function () {
+  // Put focus on an error summary when a form comes back with problems, so it is read out.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector(".error-summary");
+    if (summary) summary.focus();
+  });
+})();
+
+// Dialogs: a button with data-dialog="ID" opens <dialog id="ID"> as a modal; data-close closes
+// the dialog it is in. Opening tells the dialog's content (htmx listens for "dialog-opened").
+document.addEventListener("click", function (event) {
+  var target = event.target instanceof Element ? event.target : null;
+  if (!target) return;
+  var opener = target.closest("[data-dialog]");
+  if (opener) {
+    var dialog = document.getElementById(opener.getAttribute("data-dialog"));
+    if (dialog && typeof dialog.showModal === "function") {
+      dialog.showModal();
+      dialog.dispatchEvent(new Event("dialog-opened"));
+    }
+    return;
+  }
+  var closer = target.closest("[data-close]");
+  if (closer) {
+    var open = closer.closest("dialog");
+    if (open) open.close();
+  }
+});
+
+// Upload progress on the Track email page (htmx reports the request's upload progress).
+document.addEventListener("htmx:xhr:progress", function (event) {
+  var progress = document.getElementById("track-progress");
+  var detail = event.detail;
+  if (!progress || !detail || !detail.lengthComputable) return;
+  progress.hidden = false;
+  progress.value = Math.round((detail.loaded / detail.total) * 100);
+});
