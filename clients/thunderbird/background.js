@@ -193,6 +193,9 @@ async function untrack(messageId, deleteActivity) {
   const facts = await remembered(message.key);
   if (facts.activityId) {
     await api.untrack(facts.activityId, { deleteActivity });
+  } else if (deleteActivity) {
+    // Deleting needs the activity's id, which only the add-on's own tracking learns.
+    throw new ApiRefusal(t("deleteNeedsActivity"), { status: 409 });
   } else {
     // Tracked elsewhere (the tag came from the server): the add-on never learnt the activity id.
     await api.untrackMessage(await messenger.messages.getRaw(messageId, { data_format: "File" }));
