@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+
 from correspondent.bootstrap import Installation
 from correspondent.domain.access import OPERATOR
+from correspondent.domain.errors import MessageRejected
 from correspondent.services.activities import queries
-from correspondent.services.activities.track import MessageTracker, TrackRequest
+from correspondent.services.activities.track import MessageQuarantined, MessageTracker, TrackRequest
 from tests.builders import add_user
+from tests.support.damaged_mail import assert_limit_rejection, damaged_messages
 
 
 def _track(installation: Installation, raw: bytes) -> tuple[dict[str, Any], bytes]:
@@ -50,3 +54,27 @@ def test_a_byte_order_mark_before_the_first_field(installation: Installation) ->
     assert view["subject"] == "saved by Notepad"
     assert [p["address"] for p in view["parties"]] == ["a@bom.example"]
     assert kept == raw
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(raw=damaged_messages())
+def test_damaged_mail_becomes_an_activity_or_breaks_a_limit(
+    installation: Installation, raw: bytes
+) -> None:
+    with installation.uow() as uow:
+        users = uow.directory.list_users()
+    email = users[0].email if users else add_user(installation).email
+    try:
+        result = MessageTracker(installation.uow, installation.blobs).track(
+            TrackRequest(raw, email)
+        )
+    except MessageQuarantined as quarantined:
+        assert isinstance(quarantined.__cause__, MessageRejected)
+        assert_limit_rejection(quarantined.__cause__)
+        return
+    view = queries.get_activity(installation.uow, OPERATOR, result.activity_id).as_json()
+    assert view["id"] == result.activity_id

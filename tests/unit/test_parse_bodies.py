@@ -285,3 +285,44 @@ def test_nested_alternative_inside_mixed() -> None:
     assert parsed.text_body == "plain"
     assert parsed.html_body == "<i>html</i>"
     assert [a.filename for a in parsed.attachments] == ["a.zip"]
+
+
+def test_charset_parameter_with_8bit_bytes_and_an_8bit_body() -> None:
+    # The stdlib cannot even name the codec (UnicodeEncodeError): undeclared 8-bit text it is.
+    parsed = parse_message(_single(b"text/plain; charset=utf-8\xff", "Grüße".encode()))
+    assert parsed.text_body == "Grüße"
+    attachment = _part(b"Content-Type: application/pdf; charset=x\x80; name=a.pdf", b"%PDF-\xe2")
+    parsed = parse_message(_multipart(b"mixed", attachment))
+    assert [(a.filename, a.content) for a in parsed.attachments] == [("a.pdf", b"%PDF-\xe2")]
+
+
+def test_one_parameter_in_both_rfc2231_forms() -> None:
+    # filename*= next to filename*0*= made the stdlib compare None with a number (TypeError).
+    part = _part(
+        b"Content-Type: text/plain; charset*=utf-8''x; charset*0*=utf-8''y\r\n"
+        b"Content-Disposition: attachment; filename*=utf-8''%E6%97%A5.txt;"
+        b" filename*0*=utf-8''%E6%97; filename*1*=%A5.txt",
+        b"caf\xc3\xa9",
+    )
+    parsed = parse_message(_multipart(b"mixed", part))
+    (attachment,) = parsed.attachments
+    assert "日" in attachment.filename and attachment.filename.endswith(".txt")
+    assert attachment.content == b"caf\xc3\xa9"
+
+
+def test_nul_characters_in_bodies_and_names_are_replaced_and_noted() -> None:
+    text = _part(b"Content-Type: text/plain; charset=utf-8", b"a\x00b")
+    html = _part(b"Content-Type: text/html", b"<p>c\x00d</p>")
+    file = _part(b'Content-Type: application/pdf; name="x\x00.pdf"', b"%PDF")
+    parsed = parse_message(_multipart(b"mixed", text, html, file))
+    assert parsed.text_body == "a\ufffdb"
+    assert parsed.html_body == "<p>c\ufffdd</p>"
+    assert parsed.attachments[0].filename == "x\ufffd.pdf"
+    assert "text/plain body: NUL characters replaced" in parsed.decode_problems
+    assert "name parameter: NUL characters replaced" in parsed.decode_problems
+
+
+def test_media_types_that_are_not_tokens_are_octet_streams() -> None:
+    part = _part(b"Content-Type: image/pn\x00g; name=a.png", b"\x89PNG")
+    (attachment,) = parse_message(_multipart(b"mixed", part)).attachments
+    assert attachment.content_type == "application/octet-stream"

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from correspondent.domain.errors import MessageRejected
 from correspondent.mail.message import ParsedMessage
 from correspondent.mail.parse import PARSER_FAULT_REASON, parse_message
+from tests.support.damaged_mail import assert_limit_rejection, damaged_messages, texts_of
 
 _FIELD_NAMES = st.sampled_from(
     [
@@ -106,3 +107,15 @@ def test_arbitrary_bytes(raw: bytes) -> None:
 )
 def test_generated_messages(headers: list[bytes], body: bytes, newline: bytes) -> None:
     _outcome(newline.join(headers) + newline + newline + body)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged_messages())
+def test_damaged_mail_is_parsed_or_breaks_a_limit(raw: bytes) -> None:
+    try:
+        parsed = parse_message(raw)
+    except MessageRejected as rejection:
+        assert_limit_rejection(rejection)
+        return
+    for text in texts_of(parsed):
+        text.encode("utf-8")  # no surrogate escapes leak out of the parser

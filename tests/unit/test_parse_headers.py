@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, datetime
+from email.parser import BytesHeaderParser
 
+from correspondent.mail.headers import (
+    RAW_FIELDS,
+    parse_addresses,
+    parse_message_id,
+    parse_references,
+)
 from correspondent.mail.parse import parse_message
 
 
@@ -241,3 +248,67 @@ def test_utf8_byte_order_mark_before_the_first_field() -> None:
     assert parsed.subject == "BOM"
     assert parsed.from_[0].address == "a@x.example"
     assert parsed.text_body == "body\n"
+
+
+def test_nul_characters_in_header_fields_are_replaced_and_noted() -> None:
+    parsed = parse_message(
+        _eml(
+            b"From: A\x00B <a@x.example>, c\x00d@x.example\r\n"
+            b"Subject: one\x00two\r\n"
+            b"Message-ID: <id\x00@x.example>\r\n"
+            b"In-Reply-To: parent\x00@x.example\r\n"
+            b"References: <r1\x00@x.example> <r2@x.example>\r\n"
+        )
+    )
+    assert parsed.subject == "one\ufffdtwo"
+    assert [(a.address, a.display_name) for a in parsed.from_] == [
+        ("a@x.example", "A\ufffdB"),
+        ("d@x.example", ""),
+    ]
+    assert parsed.message_id == "id@x.example"
+    assert parsed.in_reply_to == "parent@x.example"
+    assert parsed.references == ("r1@x.example", "r2@x.example")
+    assert "Subject: NUL characters replaced" in parsed.decode_problems
+    assert "From display name: NUL characters replaced" in parsed.decode_problems
+
+
+def test_a_long_address_field_is_read_in_linear_time() -> None:
+    # The address-token scan was quadratic: 24 KB without "@" took 4 s of processor time, so
+    # 100 KB ran far past the processor-time limit (checked between stages only).
+    parsed = parse_message(_eml(b"From: a@x.example\r\nTo: " + b"x" * 100_000 + b"\r\n"))
+    assert parsed.from_[0].address == "a@x.example"
+    assert parsed.to == ()
+
+
+def test_a_message_whose_only_field_is_a_mime_field() -> None:
+    parsed = parse_message(b"Content-Disposition: inline\r\n\r\nhello\r\n")
+    assert parsed.text_body == "hello\n"
+
+
+def test_a_bare_cr_inside_a_field_does_not_end_the_header_block() -> None:
+    parsed = parse_message(
+        _eml(b"Subject: first\rsecond\r\nFrom: a@x.example\r\nTo: b@x.example\r\n", b"body\r\n")
+    )
+    assert parsed.subject == "first second"
+    assert [a.address for a in parsed.from_ + parsed.to] == ["a@x.example", "b@x.example"]
+    assert parsed.text_body == "body\n"
+
+
+def test_a_message_with_cr_line_endings_only_is_still_read() -> None:
+    parsed = parse_message(b"From: a@x.example\rSubject: old Mac\r\rbody\r")
+    assert parsed.subject == "old Mac"
+    assert parsed.from_[0].address == "a@x.example"
+
+
+def test_header_blocks_read_with_raw_fields_keep_8bit_bytes_for_the_field_parsers() -> None:
+    # Plain compat32 gives 8-bit fields back as email.header.Header objects: a TypeError here.
+    fields = BytesHeaderParser(policy=RAW_FIELDS).parsebytes(
+        b"Message-ID: <m\xc3\xbc@x.example>\r\nIn-Reply-To: <p\xc3\xbc@x.example>\r\n"
+        b"References: <r\xc3\xbc@x.example>\r\n <s@x.example>\r\n"
+        b"From: =?iso-8859-1?Q?J\xfcrgen?= <J@x.example>\r\n\r\n"
+    )
+    assert parse_message_id(fields["message-id"]) == "mü@x.example"
+    assert parse_message_id(fields["in-reply-to"]) == "pü@x.example"
+    assert parse_references(fields["references"]) == ("rü@x.example", "s@x.example")
+    (sender,) = parse_addresses(fields.get_all("from"), None, [], "From")
+    assert (sender.address, sender.display_name) == ("j@x.example", "Jürgen")

@@ -125,6 +125,8 @@ def check_structure(message: Message, limits: ParseLimits) -> None:
                 f"a MIME part's header block is larger than {_size(limits.max_header_bytes)}",
                 "max_header_bytes",
             )
-        payload = part.get_payload()
-        if isinstance(payload, list):
-            stack.extend((child, depth + 1) for child in payload if isinstance(child, Message))
+        # Only a multipart's payload: a leaf's is decoded by its charset parameter, which fails
+        # when that parameter holds 8-bit bytes.
+        if part.is_multipart():
+            children = part.get_payload()
+            stack.extend((child, depth + 1) for child in children if isinstance(child, Message))

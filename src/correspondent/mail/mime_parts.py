@@ -22,17 +22,21 @@ from __future__ import annotations
 import binascii
 import re
 from dataclasses import dataclass, field
+from email.headerregistry import ParameterizedMIMEHeader
 from email.message import EmailMessage, Message
 from email.policy import EmailPolicy
+from email.policy import default as _HEADER_REGISTRY_POLICY
 from typing import cast
 
 from correspondent.mail.charsets import decode_declared
-from correspondent.mail.headers import decode_text
+from correspondent.mail.headers import decode_text, without_nul
 from correspondent.mail.html_text import html_to_text
 from correspondent.mail.limits import Deadline
 from correspondent.mail.message import MailAttachment
 
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
+# type "/" subtype, both RFC 2045 tokens (the stdlib lower-cases them and checks only the "/").
+_MEDIA_TYPE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9a-z]+/[!#$%&'*+\-.^_`|~0-9a-z]+$")
 _EXTENSIONS = {
     "text/plain": ".txt",
     "text/html": ".html",
@@ -75,8 +79,28 @@ class Bodies:
         return html_to_text("\n".join(self.htmls)) if self.htmls else ""
 
 
+ParamValue = str | tuple[str | None, str | None, str]
+
+
+def get_param(part: Message, name: str, header: str = "content-type") -> ParamValue | None:
+    """``Message.get_param``, also for headers that give one parameter in both RFC 2231 forms.
+
+    ``filename*=...`` next to ``filename*0*=...`` makes the stdlib sort ``None`` against a
+    continuation number (TypeError); the header registry's parser notes it as a defect instead.
+    """
+    try:
+        return part.get_param(name, header=header)
+    except TypeError:
+        parsed = cast(
+            ParameterizedMIMEHeader,
+            _HEADER_REGISTRY_POLICY.header_factory(header, str(part[header])),
+        )
+        value = parsed.params.get(name)
+        return value if isinstance(value, str) else None
+
+
 def _param(part: Message, name: str, header: str, hint: str | None, problems: list[str]) -> str:
-    value = part.get_param(name, header=header)
+    value = get_param(part, name, header)
     if value is None:
         return ""
     if isinstance(value, tuple):  # RFC 2231 extended value: (charset, language, latin-1 text)
@@ -86,13 +110,13 @@ def _param(part: Message, name: str, header: str, hint: str | None, problems: li
         )
         if decoded.replaced:
             problems.append(f"{name} parameter: undecodable characters replaced")
-        return decoded.text.strip()
+        return without_nul(decoded.text, problems, f"{name} parameter").strip()
     return decode_text(value, hint, problems, f"{name} parameter").strip()
 
 
 def _content_type(part: Message) -> str:
     ctype = part.get_content_type()
-    return ctype if ctype.isascii() else "application/octet-stream"
+    return ctype if _MEDIA_TYPE.match(ctype) else "application/octet-stream"
 
 
 def _generate(message: Message) -> bytes:
@@ -113,10 +137,24 @@ def _lenient_base64(data: bytes) -> bytes:
     return binascii.a2b_base64(cleaned + b"=" * (-len(cleaned) % 4))
 
 
+def _ascii_payload(part: Message) -> str | None:
+    """The undecoded payload of a leaf part when it is ASCII (nearly always), else None.
+
+    ``get_payload()`` hands an ASCII payload back untouched; only a payload with 8-bit bytes is
+    decoded by the charset parameter, and a damaged parameter makes that raise (a codec name
+    with 8-bit bytes, RFC 2231 forms the stdlib cannot sort). Such a payload is not ASCII.
+    """
+    try:
+        payload = part.get_payload()
+    except (ValueError, TypeError):
+        return None
+    return payload if isinstance(payload, str) and payload.isascii() else None
+
+
 def _payload_bytes(part: Message, label: str, problems: list[str]) -> bytes:
     cte = str(part.get("content-transfer-encoding", "")).split(";")[0].strip().lower()
-    payload = part.get_payload()
-    if cte in ("base64", "quoted-printable") and isinstance(payload, str) and payload.isascii():
+    payload = _ascii_payload(part)
+    if cte in ("base64", "quoted-printable") and payload is not None:
         # One copy of the ASCII payload, decoded by C code; avoids the stdlib's line split.
         encoded = payload.encode("ascii")
         if cte == "quoted-printable":
@@ -138,8 +176,8 @@ class _Collector:
         self.bodies.deadline.check("reading MIME parts")
         ctype = _content_type(part)
         maintype, subtype = ctype.split("/", 1)
-        payload = part.get_payload()
-        if isinstance(payload, list):
+        if part.is_multipart():
+            payload = part.get_payload()
             if maintype == "message":
                 messages = [child for child in payload if isinstance(child, Message)]
                 self._keep_message(part, ctype, messages)
@@ -173,7 +211,8 @@ class _Collector:
             self.bodies.problems.append(
                 f"{label}: undecodable characters replaced (charset {charset or 'undeclared'})"
             )
-        text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
+        text = without_nul(decoded.text, self.bodies.problems, label)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
         (self.bodies.texts if subtype == "plain" else self.bodies.htmls).append(text)
 
     def _fallback_name(self, ctype: str) -> str:

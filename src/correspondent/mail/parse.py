@@ -45,7 +45,7 @@ from correspondent.mail.limits import (
     check_structure,
 )
 from correspondent.mail.message import ParsedMessage
-from correspondent.mail.mime_parts import Bodies, collect_bodies
+from correspondent.mail.mime_parts import Bodies, collect_bodies, get_param
 
 __all__ = ["PARSER_FAULT_REASON", "LimitExceeded", "ParseLimits", "parse_message"]
 
@@ -63,31 +63,43 @@ _FEED_CHUNK = 1024 * 1024
 _UTF8_BOM = b"\xef\xbb\xbf"
 _LINE_BREAKS = re.compile(r"[\r\n]")
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
+_BARE_CR = re.compile(rb"\r(?!\n)")
 # RFC 5322 section 4.5.3 (obs-optional): white space may precede the colon of a field name.
 _OBSOLETE_FIELD_NAME = re.compile(rb"^([!-9;-~]+)[ \t]+:", re.MULTILINE)
-# At least one of these must be present for the input to count as a message at all.
+# At least one of these must be present for the input to count as a message at all: the fields of
+# RFC 5322 section 3.6, the MIME fields of RFC 2045 and RFC 2183, and a few every MTA adds.
 _MESSAGE_FIELDS = frozenset(
     (
         "from",
+        "sender",
+        "reply-to",
         "to",
         "cc",
         "bcc",
         "subject",
         "date",
         "message-id",
-        "sender",
-        "reply-to",
-        "received",
-        "return-path",
-        "mime-version",
-        "content-type",
         "in-reply-to",
         "references",
+        "comments",
+        "keywords",
+        "received",
+        "return-path",
+        "resent-date",
+        "resent-from",
+        "resent-sender",
+        "resent-to",
+        "resent-cc",
+        "resent-bcc",
+        "resent-message-id",
+        "mime-version",
+        "content-type",
+        "content-transfer-encoding",
+        "content-disposition",
+        "content-id",
+        "content-description",
         "delivered-to",
         "x-mailer",
-        "content-transfer-encoding",
-        "resent-from",
-        "resent-to",
     )
 )
 
@@ -112,7 +124,13 @@ def _feed(raw: bytes) -> Message:
     end = _HEADER_END.search(raw, start)
     header_end = end.end() if end is not None else len(raw)
     # The stdlib parser does not know the obsolete "Name :" syntax; fix the top header block.
-    parser.feed(_OBSOLETE_FIELD_NAME.sub(rb"\1:", raw[start:header_end]))
+    header = _OBSOLETE_FIELD_NAME.sub(rb"\1:", raw[start:header_end])
+    if end is not None:
+        # Lines end in LF here, so a bare CR is damage inside a field. The stdlib would end the
+        # line there, and the rest of the field, not being a field, would end the header block:
+        # every field after it would be lost. MimeKit keeps the CR in the value; we unfold it.
+        header = _BARE_CR.sub(b" ", header)
+    parser.feed(header)
     view = memoryview(raw)
     for start in range(header_end, len(raw), _FEED_CHUNK):
         parser.feed(bytes(view[start : start + _FEED_CHUNK]))
@@ -122,7 +140,7 @@ def _feed(raw: bytes) -> Message:
 def _charset_hint(message: Message) -> str | None:
     """The first declared charset in the message: the likeliest one for undeclared 8-bit."""
     for part in message.walk():
-        charset = part.get_param("charset")
+        charset = get_param(part, "charset")
         if isinstance(charset, str) and charset.isascii() and charset.strip():
             return charset.strip()
     return None
