@@ -7,16 +7,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
-from email.policy import compat32
 
 from correspondent.domain.mailbox_rules import MessageFacts, SenderKind
 from correspondent.domain.records import RECORD_KINDS, USER_TYPE
-from correspondent.mail.headers import parse_addresses, parse_message_id, parse_references
+from correspondent.mail.headers import (
+    RAW_FIELDS,
+    parse_addresses,
+    parse_message_id,
+    parse_references,
+)
 from correspondent.mail.imap_responses import MessageHeaders
 from correspondent.services.ports import UnitOfWork
 
 _PEOPLE = frozenset({"contact", "account", "lead"})
-_PARSER = BytesHeaderParser(policy=compat32)
+# compat32 speed, but fields as raw text: compat32 hands 8-bit fields back as Header objects,
+# which the field parsers cannot read (one such message used to fail its whole batch).
+_PARSER = BytesHeaderParser(policy=RAW_FIELDS)
 
 
 @dataclass(frozen=True)
