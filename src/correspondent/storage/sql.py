@@ -12,10 +12,12 @@ def _dialect_insert(conn: Connection) -> Any:
     # Imported on use: the PostgreSQL dialect costs ~35 ms at import, which every CLI command on
     # SQLite would otherwise pay.
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert
 
 
 def insert_ignoring_duplicates(
