@@ -189,6 +189,15 @@ def test_add_enable_folders_and_tracked_folders_against_dovecot(
         headers=headers,
     )
     assert relinked.status_code == 200 and relinked.json() == {"relinked": 0}
+    # The folder's regarding record is written as everywhere else: `TYPE:ID` or {type, id}.
+    relinked = client.put(
+        f"{base}/tracked-folders/regarding",
+        json={"folder": folder, "regarding": f"account:{account['id']}"},
+        headers=headers,
+    )
+    assert relinked.status_code == 200, relinked.text
+    listed = {f["name"]: f for f in client.get(f"{base}/folders", headers=headers).json()}
+    assert listed[folder]["regarding"] == f"account:{account['id']}"
     untrack = {"folder": folder}
     assert (
         client.post(f"{base}/tracked-folders/untrack", json=untrack, headers=headers).status_code

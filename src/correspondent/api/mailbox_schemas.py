@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, model_validator
 
-from correspondent.api.schemas import RefIn, Strict, Text
+from correspondent.api.schemas import REGARDING_HELP, RefIn, RegardingText, Strict, Text
 from correspondent.domain.mailbox import TlsChoice
 
 FolderName = Annotated[Text, Field(min_length=1, max_length=1000)]
@@ -117,7 +117,9 @@ class ServerFolderOut(BaseModel):
 
 class TrackFolderIn(Strict):
     folder: FolderName
-    regarding: RefIn | None = None
+    regarding: RefIn | RegardingText | None = Field(
+        default=None, description=f"{REGARDING_HELP}, or `{{type, id}}`."
+    )
 
 
 class UntrackFolderIn(Strict):
@@ -126,7 +128,9 @@ class UntrackFolderIn(Strict):
 
 class FolderRegardingIn(Strict):
     folder: FolderName
-    regarding: RefIn | None
+    regarding: RefIn | RegardingText | None = Field(
+        description=f"{REGARDING_HELP}, or `{{type, id}}`; null unlinks the folder."
+    )
 
 
 class RelinkedOut(BaseModel):

@@ -25,9 +25,8 @@ from correspondent.api.mailbox_schemas import (
     UntrackFolderIn,
     WatchedFolderOut,
 )
-from correspondent.api.schemas import ErrorOut, PathId, RefIn
+from correspondent.api.schemas import ErrorOut, PathId, regarding_ref
 from correspondent.domain.mailbox import AuthKind
-from correspondent.domain.records import RecordRef
 from correspondent.services.mailboxes import add, enable, folders, remove, status
 from correspondent.services.mailboxes.add import MailboxInput
 from correspondent.services.mailboxes.connect import MailboxConnector
@@ -54,10 +53,6 @@ def connector(request: Request, inst: InstallationDep) -> MailboxConnector:
 
 
 ConnectorDep = Annotated[MailboxConnector, Depends(connector)]
-
-
-def _ref(body: RefIn | None) -> RecordRef | None:
-    return RecordRef(body.type.value, body.id) if body is not None else None
 
 
 @router.get("", response_model=list[MailboxOut])
@@ -144,7 +139,7 @@ def track_folder(
 ) -> FolderView:
     """Track a folder (any depth), optionally linked to a regarding record."""
     return folders.track_folder(
-        inst.uow, conn, principal.actor, mailbox_id, body.folder, _ref(body.regarding)
+        inst.uow, conn, principal.actor, mailbox_id, body.folder, regarding_ref(body.regarding)
     )
 
 
@@ -162,6 +157,6 @@ def set_folder_regarding(
 ) -> RelinkedOut:
     """Link a tracked folder to a record (or unlink with ``null``); its messages are re-linked."""
     relinked = folders.set_folder_regarding(
-        inst.uow, principal.actor, mailbox_id, body.folder, _ref(body.regarding)
+        inst.uow, principal.actor, mailbox_id, body.folder, regarding_ref(body.regarding)
     )
     return RelinkedOut(relinked=relinked)
