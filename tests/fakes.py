@@ -36,7 +36,7 @@ from correspondent.domain.records import (
 )
 from correspondent.domain.resolution import Candidate
 from correspondent.domain.users import BusinessUnit, User
-from correspondent.mail.imap_responses import FolderInfo
+from correspondent.mail.imap_responses import FolderInfo, FolderStatus
 from correspondent.services.ports import (
     AuthRepository,
     ListingRepository,
@@ -63,6 +63,8 @@ class FakeData:
     mailbox_alerts: list[tuple[int, Alert]] = field(default_factory=list)
     mailbox_map: dict[tuple[int, int, int, int], MappedMessage] = field(default_factory=dict)
     """(mailbox, folder, uidvalidity, uid) → what became of the UID."""
+    mailbox_failures: list[tuple[int, FailedMessage]] = field(default_factory=list)
+    """(mailbox, failure) in the order recorded."""
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -425,8 +427,29 @@ class FakeMailboxMessages:
         for key in [k for k in self.data.mailbox_map if k[1] == folder_id and k[2] != uidvalidity]:
             del self.data.mailbox_map[key]
 
+    def record_failure(self, mailbox_id: int, failure: FailedMessage, now: datetime) -> None:
+        self.data.mailbox_failures.append((mailbox_id, failure))
+
     def failures(self, mailbox_id: int, folder_id: int | None = None) -> list[FailedMessage]:
-        return []
+        return [
+            f
+            for owner, f in self.data.mailbox_failures
+            if owner == mailbox_id and folder_id in (None, f.folder_id)
+        ]
+
+    def retry_now(self, folder_id: int, uid: int, now: datetime) -> int:
+        wanted = [
+            (owner, f)
+            for owner, f in self.data.mailbox_failures
+            if (f.folder_id, f.uid) == (folder_id, uid)
+        ]
+        self.data.mailbox_failures = [
+            (owner, dataclasses.replace(f, attempts=0, next_retry_at=now))
+            if (owner, f) in wanted
+            else (owner, f)
+            for owner, f in self.data.mailbox_failures
+        ]
+        return len(wanted)
 
     def retry_given_up(self, mailbox_id: int, now: datetime) -> int:
         return 0
@@ -602,6 +625,10 @@ class FakeMailSession:
     def list_folders(self) -> list[FolderInfo]:
         return list(self.server.folder_list)
 
+    def status(self, folder: str) -> FolderStatus:
+        uidvalidity, uidnext, exists = self.server.statuses.get(folder, (1, 1, 0))
+        return FolderStatus(folder, uidvalidity, uidnext, exists, None, f"guid-{folder}")
+
     def __enter__(self) -> MailServerSession:
         return self
 
@@ -618,6 +645,8 @@ class FakeMailServer:
             for name in ("INBOX", *names)
         ]
         self.capability_set = frozenset(capabilities)
+        self.statuses: dict[str, tuple[int, int, int]] = {}
+        """Folder → (UIDVALIDITY, UIDNEXT, MESSAGES) that STATUS answers."""
         self.opened: list[int] = []
         self.open_sessions = 0
 

@@ -15,7 +15,7 @@ import pytest
 from correspondent.domain.access import OPERATOR, Actor
 from correspondent.domain.activity import TrackerSource
 from correspondent.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from correspondent.domain.folder_messages import Outcome
+from correspondent.domain.folder_messages import FailedMessage, Outcome
 from correspondent.domain.mailbox import FolderRole, FolderSyncState, TlsChoice
 from correspondent.domain.records import Record, RecordRef
 from correspondent.domain.users import User
@@ -24,6 +24,7 @@ from correspondent.services.access import actor_of
 from correspondent.services.activities.track import MessageTracker, TrackRequest
 from correspondent.services.mailboxes.add import MailboxInput, add_mailbox
 from correspondent.services.mailboxes.enable import disable_mailbox, run_mailbox_test
+from correspondent.services.mailboxes.failures import retry_failed_message
 from correspondent.services.mailboxes.folders import (
     server_folders,
     set_folder_regarding,
@@ -278,3 +279,48 @@ def test_removing_a_mailbox_keeps_its_activities(world: World) -> None:
     assert data.mailbox_folders == {} and data.mailbox_map == {} and data.mailbox_alerts == []
     assert activity_id in data.activities
     assert world.add(world.alice).id != world.mailbox_id  # type: ignore[attr-defined]
+
+
+def test_server_folders_show_the_tree_and_the_backlog_of_watched_folders(world: World) -> None:
+    track_folder(world.uow, world.server, OPERATOR, world.mailbox_id, FOLDER)
+    folder = world.folder()
+    assert folder is not None and folder.id is not None
+    world.uow.data.mailbox_folders[folder.id].state = FolderSyncState(7, 40, None)
+    world.server.statuses[FOLDER] = (7, 46, 30)  # UIDs 41-45 given out since the last look
+    world.server.statuses["Archive"] = (3, 900, 500)
+    listed = {
+        f.name: f for f in server_folders(world.uow, world.server, OPERATOR, world.mailbox_id)
+    }
+    assert listed[FOLDER].backlog == 5 and listed[FOLDER].delimiter == "/"
+    assert listed["Archive"].backlog is None  # not watched: the sync does not read it
+    world.server.statuses[FOLDER] = (8, 3, 2)  # a new UIDVALIDITY: all of it is to be read
+    listed = {
+        f.name: f for f in server_folders(world.uow, world.server, OPERATOR, world.mailbox_id)
+    }
+    assert listed[FOLDER].backlog == 2
+
+
+def test_retry_makes_one_failed_message_due_now_from_its_first_attempt(world: World) -> None:
+    track_folder(world.uow, world.server, OPERATOR, world.mailbox_id, FOLDER)
+    folder = world.folder()
+    assert folder is not None and folder.id is not None
+    with world.uow() as uow:
+        for uid, attempts in ((11, 8), (12, 3)):
+            failure = FailedMessage(
+                folder.id, 7, uid, "folder", "owner deactivated", attempts, None
+            )
+            uow.mailboxes.messages.record_failure(world.mailbox_id, failure, NOW)
+        uow.commit()
+    retry_failed_message(world.uow, world.actor(world.alice), world.mailbox_id, FOLDER, 11)
+    failed = {
+        f.uid: f for f in mailbox_status(world.uow, OPERATOR, world.mailbox_id).failed_messages
+    }
+    assert failed[11].attempts == 0 and failed[11].next_retry_at is not None
+    assert not failed[11].gave_up
+    assert failed[12].attempts == 3 and failed[12].gave_up  # only the one asked for
+    with pytest.raises(NotFound, match="not in the failed list"):
+        retry_failed_message(world.uow, OPERATOR, world.mailbox_id, FOLDER, 99)
+    with pytest.raises(NotFound, match="no watched folder"):
+        retry_failed_message(world.uow, OPERATOR, world.mailbox_id, "Archive", 11)
+    with pytest.raises(NotFound, match="no mailbox"):
+        retry_failed_message(world.uow, world.actor(world.bob), world.mailbox_id, FOLDER, 12)

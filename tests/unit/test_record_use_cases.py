@@ -191,3 +191,14 @@ def test_personal_options_are_the_users_own_or_an_administrators_business(world:
     assert settings.personal_options(world.uow, OPERATOR, world.alice.email) == (
         settings.personal_options(world.uow, alice)
     )
+
+
+def test_bad_options_name_every_bad_field_and_change_nothing(world: World) -> None:
+    alice = world.actor(world.alice)
+    before = settings.personal_options(world.uow, alice)
+    wanted = {"track_replies": "off", "time_zone": "Mars/Olympus", "track_keyword": "two words"}
+    with pytest.raises(settings.SettingsRejected) as raised:
+        settings.change_personal_options(world.uow, alice, wanted)
+    assert set(raised.value.problems) == {"time_zone", "track_keyword"}
+    assert "Mars/Olympus" in raised.value.problems["time_zone"]
+    assert settings.personal_options(world.uow, alice) == before  # not even track_replies

@@ -1,28 +1,42 @@
 """``make screenshots``: the main pages on the demo data, desktop and phone, English and Japanese.
 
 Writes ``docs/screenshots/<page>-<desktop|phone>-<en|ja>.png`` (shown in the README). Runs the
-app on a throw-away SQLite installation seeded with the demo organisation.
+app on a throw-away SQLite installation seeded with the demo organisation. My mailbox is shown
+connected to a throw-away Dovecot (tests/support/dovecot.py) with a tracked folder; without
+Dovecot it shows the form that adds one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+from imapclient import IMAPClient
 from playwright.sync_api import Page, sync_playwright
 
 from correspondent.api.app import create_app
-from correspondent.bootstrap import build
+from correspondent.bootstrap import Installation, build
 from correspondent.config import Settings
 from correspondent.demo.seed import seed_demo_if_empty
-from correspondent.domain.access import OPERATOR
+from correspondent.domain.access import OPERATOR, Actor
+from correspondent.domain.mailbox import TlsChoice
+from correspondent.domain.records import RecordRef
 from correspondent.services import auth
 from correspondent.services.activities.queries import (
     ActivityFilter,
     get_activity,
     list_activities,
 )
+from correspondent.services.mailboxes import folders
+from correspondent.services.mailboxes.add import MailboxInput, add_mailbox
+from correspondent.services.mailboxes.connect import MailboxConnector
+from correspondent.services.mailboxes.enable import run_mailbox_test
+from correspondent.services.mailboxes.secrets import SecretBox
+from correspondent.services.records.queries import list_records
+from tests.support.dovecot import DovecotServer, DovecotUnavailable
 from tests.web.browser_support import DESKTOP, PHONE, REPO, launch_chromium, serving
 
 USER = "sam.sales@ourco.example"
@@ -37,6 +51,44 @@ def _shoot(page: Page, target: Path, *, full_page: bool = True) -> None:
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(target), full_page=full_page)
     print(target)
+
+
+@contextlib.contextmanager
+def _demo_mailbox(inst: Installation, actor: Actor) -> Iterator[None]:
+    """Sam's mailbox on a throw-away Dovecot: enabled, one folder tracked regarding an account."""
+    try:
+        server = DovecotServer()
+    except DovecotUnavailable as missing:
+        print(f"My mailbox shows the add form: {missing}")
+        yield
+        return
+    with server:
+        password = "screenshots-mail-password"
+        server.add_user(USER, password)
+        connector = MailboxConnector(SecretBox.for_settings(inst.settings), timeout=10)
+        item = MailboxInput(USER, server.host, server.port, TlsChoice.PLAIN, USER, password)
+        mailbox = add_mailbox(inst.uow, connector.secrets, actor, item)
+        assert mailbox.id is not None
+        with server_client(server, password) as client:
+            for name in ("Customers", "Customers/Northwind", "Customers/Contoso", "Projects"):
+                client.create_folder(name)
+        run_mailbox_test(inst.uow, connector, actor, mailbox.id, enable=True)
+        account = list_records(inst.uow, actor, "account", text="Northwind", limit=1).items[0]
+        folders.track_folder(
+            inst.uow, connector, actor, mailbox.id, "Customers/Northwind",
+            RecordRef("account", account.id),
+        )  # fmt: skip
+        yield
+
+
+@contextlib.contextmanager
+def server_client(server: DovecotServer, password: str) -> Iterator[IMAPClient]:
+    client = IMAPClient(server.host, server.port, ssl=False, timeout=10)
+    client.login(USER, password)
+    try:
+        yield client
+    finally:
+        client.logout()
 
 
 def main(out: Path) -> None:
@@ -57,7 +109,16 @@ def main(out: Path) -> None:
             key=lambda v: (bool(v.correlation), bool(v.attachments), bool(v.regarding)),
         )
         activity_id = best.id
-        with serving(create_app(inst)) as base, sync_playwright() as playwright:
+        pages = (
+            ("options", "/options"),
+            ("address-book", "/address-book?q=l"),
+            ("mailbox", "/mailbox"),
+        )
+        with (
+            _demo_mailbox(inst, actor),
+            serving(create_app(inst)) as base,
+            sync_playwright() as playwright,
+        ):
             browser = launch_chromium(playwright)
             for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
                 for language in ("en", "ja"):
@@ -75,6 +136,11 @@ def main(out: Path) -> None:
                     _shoot(page, out / f"home-{device}-{language}.png")
                     page.goto(f"{base}/activities/{activity_id}")
                     _shoot(page, out / f"activity-{device}-{language}.png")
+                    for name, path in pages:
+                        page.goto(base + path)
+                        # The folder tree comes from the mail server after the page.
+                        page.wait_for_function("() => !document.querySelector('[hx-get].folders')")
+                        _shoot(page, out / f"{name}-{device}-{language}.png")
                     page.goto(base + "/api/v1/docs")
                     page.locator(".swagger-ui .info .title").wait_for()
                     _shoot(page, out / f"api-docs-{device}-{language}.png", full_page=False)

@@ -79,3 +79,12 @@ class FailureList:
             .values(next_retry_at=now, attempts=0)
         )
         return int(result.rowcount)
+
+    def retry_now(self, folder_id: int, uid: int, now: datetime) -> int:
+        """Make the failed message ``uid`` of the folder due now, from the first attempt."""
+        result = self.conn.execute(
+            sa.update(mailbox_failures)
+            .where(mailbox_failures.c.folder_id == folder_id, mailbox_failures.c.uid == uid)
+            .values(next_retry_at=now, attempts=0)
+        )
+        return int(result.rowcount)

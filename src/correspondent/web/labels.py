@@ -81,3 +81,36 @@ ALL = {
 def label(kind: str, value: str) -> str:
     """The untranslated interface name of ``value``; an unknown value is shown as it is."""
     return ALL[kind].get(value, value)
+
+
+MAILBOX_STATES = {
+    "new": N_("Not tested yet"),
+    "enabled": N_("Enabled"),
+    "failing": N_("Failing"),
+    "disabled": N_("Disabled"),
+}
+ALERT_LEVELS = {"error": N_("Error"), "warning": N_("Warning"), "information": N_("Information")}
+TLS_CHOICES = {
+    "implicit": N_("TLS from the start (usually port 993)"),
+    "starttls": N_("STARTTLS (usually port 143)"),
+    "plain": N_("None (only to a server on this computer)"),
+}
+AUTH_KINDS = {"password": N_("Password"), "xoauth2": N_("OAuth2 access token")}
+FOLDER_ROLES = {"inbox": N_("Inbox"), "sent": N_("Sent"), "other": N_("Tracked folder")}
+SPECIAL_USES = {
+    "\\Sent": N_("Sent"),
+    "\\Drafts": N_("Drafts"),
+    "\\Trash": N_("Trash"),
+    "\\Junk": N_("Junk"),
+    "\\Archive": N_("Archive"),
+    "\\All": N_("All mail"),
+    "\\Flagged": N_("Flagged"),
+}
+ALL.update(
+    mailbox_state=MAILBOX_STATES,
+    alert_level=ALERT_LEVELS,
+    tls=TLS_CHOICES,
+    auth=AUTH_KINDS,
+    folder_role=FOLDER_ROLES,
+    special_use=SPECIAL_USES,
+)

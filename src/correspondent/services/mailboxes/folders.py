@@ -20,6 +20,7 @@ from correspondent.domain.access import Actor, Operation
 from correspondent.domain.errors import InvalidInput, NotFound
 from correspondent.domain.mailbox import FolderRole, WatchedFolder
 from correspondent.domain.records import RecordRef
+from correspondent.mail.imap_responses import FolderStatus
 from correspondent.services.access import authorize
 from correspondent.services.directory.entries import require_record
 from correspondent.services.mailboxes.ownership import require_mailbox
@@ -40,6 +41,11 @@ class ServerFolderView:
     """The watched folder's role, if watched."""
     tracked: bool
     regarding: str | None
+    delimiter: str | None = None
+    """The server's hierarchy separator (``/`` or ``.``), for showing the tree."""
+    backlog: int | None = None
+    """For a watched folder: messages that arrived after the sync's last look (an upper
+    bound: UIDs given out since, some of which may be expunged already)."""
 
 
 def server_folders(
@@ -51,6 +57,11 @@ def server_folders(
         watched = {f.name: f for f in uow.mailboxes.folders(mailbox_id)}
     with server.open(mailbox) as session:
         listed = session.list_folders()
+        backlogs = {
+            info.name: _backlog(session.status(info.name), watched[info.name])
+            for info in listed
+            if info.name in watched and info.selectable
+        }
     views = []
     for info in listed:
         folder = watched.get(info.name)
@@ -63,12 +74,21 @@ def server_folders(
                 watched=folder.role.value if folder else None,
                 tracked=bool(folder and folder.tracked),
                 regarding=regarding_text(folder) if folder else None,
+                delimiter=info.delimiter,
+                backlog=backlogs.get(info.name),
             )
         )
     return views
 
 
-def _find(uow: UnitOfWork, mailbox_id: int, name: str) -> WatchedFolder | None:
+def _backlog(status: FolderStatus, folder: WatchedFolder) -> int:
+    """Messages the sync has not looked at yet: every one after a UIDVALIDITY change."""
+    if folder.state.uidvalidity != status.uidvalidity:
+        return status.exists
+    return max(0, status.uidnext - 1 - folder.state.last_uid)
+
+
+def find_folder(uow: UnitOfWork, mailbox_id: int, name: str) -> WatchedFolder | None:
     return next(
         (f for f in uow.mailboxes.folders(mailbox_id, active_only=False) if f.name == name), None
     )
@@ -102,7 +122,7 @@ def track_folder(
     with uow_factory() as uow:
         require_mailbox(uow, actor, mailbox_id)
         _require_readable(uow, actor, regarding)
-        folder = _find(uow, mailbox_id, name)
+        folder = find_folder(uow, mailbox_id, name)
         if folder is None:
             folder = WatchedFolder(
                 None, mailbox_id, name, FolderRole.OTHER, tracked=True, regarding=regarding
@@ -127,7 +147,7 @@ def untrack_folder(
     """Stop tracking: messages already tracked stay tracked, new ones are not (§7)."""
     with uow_factory() as uow:
         require_mailbox(uow, actor, mailbox_id)
-        folder = _find(uow, mailbox_id, name)
+        folder = find_folder(uow, mailbox_id, name)
         if folder is None or not folder.tracked:
             raise InvalidInput(f"The folder {name!r} is not tracked.")
         folder.tracked = False
@@ -148,7 +168,7 @@ def set_folder_regarding(
     with uow_factory() as uow:
         require_mailbox(uow, actor, mailbox_id)
         _require_readable(uow, actor, regarding)
-        folder = _find(uow, mailbox_id, name)
+        folder = find_folder(uow, mailbox_id, name)
         if folder is None or not folder.tracked:
             raise InvalidInput(f"The folder {name!r} is not tracked; track it first.")
         folder.regarding = regarding

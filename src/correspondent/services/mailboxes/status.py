@@ -87,6 +87,10 @@ class MailboxView:
     folders: list[FolderStateView]
     alerts: list[AlertView]
     failed_messages: list[FailedMessageView]
+    host: str
+    port: int
+    tls: str
+    """``implicit``, ``starttls`` or ``plain`` (``server`` says all three in one text)."""
 
 
 def regarding_text(folder: WatchedFolder) -> str | None:
@@ -157,4 +161,7 @@ def mailbox_view(uow: UnitOfWork, mailbox: Mailbox) -> MailboxView:
             )
             for m in uow.mailboxes.messages.failures(mailbox.id)
         ],
+        host=mailbox.host,
+        port=mailbox.port,
+        tls=mailbox.tls.value,
     )

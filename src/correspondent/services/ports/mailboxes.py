@@ -9,7 +9,7 @@ from typing import Protocol
 from correspondent.domain.folder_messages import FailedMessage, MappedMessage, Outcome
 from correspondent.domain.mailbox import Alert, FolderSyncState, Mailbox, WatchedFolder
 from correspondent.domain.records import RecordRef
-from correspondent.mail.imap_responses import FolderInfo
+from correspondent.mail.imap_responses import FolderInfo, FolderStatus
 
 
 class MailboxMessageRepository(Protocol):
@@ -76,6 +76,10 @@ class MailboxMessageRepository(Protocol):
 
     def retry_given_up(self, mailbox_id: int, now: datetime) -> int:
         """Put the messages the sync gave up on back on the schedule, from the first attempt."""
+
+    def retry_now(self, folder_id: int, uid: int, now: datetime) -> int:
+        """Make the failed message ``uid`` of the folder due now, from the first attempt;
+        returns how many failures that was (0 when it is not failed)."""
 
 
 class MailboxRepository(Protocol):
@@ -154,6 +158,9 @@ class MailServerSession(Protocol):
     def capabilities(self) -> frozenset[str]: ...
 
     def list_folders(self) -> list[FolderInfo]: ...
+
+    def status(self, folder: str) -> FolderStatus:
+        """STATUS of a folder that is not selected (UIDVALIDITY, UIDNEXT, MESSAGES)."""
 
     def __enter__(self) -> MailServerSession: ...
 

@@ -52,11 +52,22 @@ async def record_search(
     q: Annotated[str, Query(max_length=200)] = "",
     type: Annotated[str, Query(max_length=20)] = "",
     activity: Annotated[int, Query(ge=1, le=2**31 - 1)] = 1,
+    mailbox: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    folder: Annotated[str, Query(max_length=1000)] = "",
 ) -> Response:
-    """An HTML fragment: the results, each a button that sets the activity's regarding record."""
+    """An HTML fragment: the results, each a button that sets the regarding record of the
+    activity, or (given ``mailbox`` and ``folder``) of a tracked folder."""
     results = await anyio.to_thread.run_sync(search_records, inst, visitor, q, type)
     return render(
-        request, "fragments/record_results.html", visitor, results=results, activity_id=activity
+        request,
+        "fragments/record_results.html",
+        visitor,
+        results=results,
+        activity_id=activity,
+        mailbox_id=mailbox if folder else None,
+        folder=folder,
+        # Several dialogs may hold results at once: their ids must differ.
+        id_prefix=request.headers.get("HX-Target", "record")[:100],
     )
 
 
