@@ -24,6 +24,7 @@ from correspondent.web.routes import (
     mailbox,
     options,
     records,
+    search,
     sign_in,
     tracking,
 )
@@ -62,7 +63,8 @@ def install_web(app: FastAPI) -> None:
     app.state.web_templates = build_environment()
     app.state.web_catalogs = load_catalogs()
     routers = (
-        sign_in, home, activities, records, tracking, address_book, options, mailbox, api_docs,
+        sign_in, home, activities, records, tracking, search, address_book, options,
+        mailbox, api_docs,
     )  # fmt: skip
     for module in routers:
         app.include_router(module.router)
