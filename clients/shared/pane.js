@@ -28,10 +28,10 @@ function statusOf({ signedIn, mismatch, pending, activity, tagged, refusal }) {
   return PaneStatus.NOT_TRACKED;
 }
 
-function statusText(t, status, { mismatch, pending, activity, refusal }) {
+function statusText(t, status, { mismatch, pending, activity, refusal, signedOutReason }) {
   switch (status) {
     case PaneStatus.SIGNED_OUT:
-      return t("statusSignedOut");
+      return signedOutReason === "revoked" ? t("statusSignedOutRevoked") : t("statusSignedOut");
     case PaneStatus.WRONG_MAILBOX:
       return t("statusWrongMailbox", [mismatch.mailbox, mismatch.crm]);
     case PaneStatus.PENDING:
@@ -89,6 +89,7 @@ function regardingRow(t, activity) {
 /**
  * @param {object} input
  * @param {boolean} input.signedIn
+ * @param {"revoked" | null} [input.signedOutReason]  the server refused the token (revoked)
  * @param {{mailbox: string, crm: string} | null} input.mismatch   see mailboxMismatch
  * @param {{key: string, subject: string, tagged: boolean}} input.message
  * @param {object | null} input.activity  the activity as the API shows it
@@ -99,6 +100,7 @@ function regardingRow(t, activity) {
 export function paneModel(input, t) {
   const facts = {
     signedIn: Boolean(input.signedIn),
+    signedOutReason: input.signedOutReason ?? null,
     mismatch: input.mismatch ?? null,
     pending: input.pending ?? [],
     activity: input.activity ?? null,

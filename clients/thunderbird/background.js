@@ -21,7 +21,7 @@ import {
 } from "./shared/message.js";
 import { paneModel } from "./shared/pane.js";
 import { OperationKind, TrackingQueue } from "./shared/queue.js";
-import { currentApi, currentSignIn } from "./sign-in.js";
+import { checkSignIn, currentApi, currentSignIn, signedOutReason } from "./sign-in.js";
 
 const FLUSH_ALARM = "flush-queue";
 const TAG_COLOUR = "#2E7D32";
@@ -76,13 +76,16 @@ async function mismatchFor(shaped, signIn) {
   return mailboxMismatch(accountAddresses(account), signIn.user.email);
 }
 
-async function paneFor(header) {
-  const signIn = await currentSignIn();
+async function paneFor(header, { recheck = false } = {}) {
+  // On opening, ask the server whether the token still holds: revoked on the web app's Mail
+  // client page, the pane says "signed out" at once rather than at the next Track.
+  const signIn = recheck ? await checkSignIn() : await currentSignIn();
   const message = shapeMessage(header);
   const facts = await remembered(message.key);
   const model = paneModel(
     {
       signedIn: signIn != null,
+      signedOutReason: signIn ? null : await signedOutReason(),
       mismatch: signIn ? await mismatchFor(message, signIn) : null,
       message,
       activity: facts.activity ?? null,
@@ -242,7 +245,7 @@ async function openInCorrespondent(activityId) {
 const actions = {
   pane: async ({ tabId }) => {
     const header = await displayedMessage(tabId);
-    return header ? paneFor(header) : null;
+    return header ? paneFor(header, { recheck: true }) : null;
   },
   track: ({ messageId, regarding }) => track(messageId, regarding),
   setRegarding: ({ messageId, regarding }) => setRegarding(messageId, regarding),

@@ -112,7 +112,7 @@ def sign_in(tb: Thunderbird, addon: dict[str, Any], server_url: str, token: str)
     options.open()
     options.fill("Server address", server_url)
     options.fill("Personal token", token)
-    options.press("Sign in")
+    options.press("Sign in with token")
     wait_for(
         lambda: (options.describe() or {}).get("status", "").startswith("Signed in as"),
         90,

@@ -248,7 +248,8 @@ class Thunderbird:
 
     # -- pages of the add-on, seen and pressed as a user would -------------------------------
     def register_page_actor(self) -> None:
-        """Let the tests see the add-on's pages (see actor/CorrespondentPageChild.sys.mjs).
+        """Let the tests see the add-on's pages and the web app's pages on loopback (see
+        actor/CorrespondentPageChild.sys.mjs).
 
         The modules are copied into the profile's ``chrome`` folder: the extension process may
         read there, not from the repository (its sandbox refuses other paths).
@@ -266,7 +267,8 @@ class Thunderbird:
             ChromeUtils.registerWindowActor("CorrespondentPage", {
               parent: { esModuleURI: `${base}Parent.sys.mjs` },
               child: { esModuleURI: `${base}Child.sys.mjs` },
-              matches: ["moz-extension://*/*"],
+              // The add-on's pages, and the web app's pages in the sign-in window.
+              matches: ["moz-extension://*/*", "http://127.0.0.1/*"],
               allFrames: true,
             });
             """,

@@ -70,7 +70,11 @@ test("the wrong mailbox and signing out disable every action", () => {
   assert.ok(Object.values(wrong.actions).every((allowed) => !allowed));
   const out = paneModel({ signedIn: false, message }, t);
   assert.equal(out.status, PaneStatus.SIGNED_OUT);
+  assert.equal(out.statusText, "statusSignedOut");
   assert.ok(Object.values(out.actions).every((allowed) => !allowed));
+  const revoked = paneModel({ signedIn: false, signedOutReason: "revoked", message }, t);
+  assert.equal(revoked.status, PaneStatus.SIGNED_OUT);
+  assert.equal(revoked.statusText, "statusSignedOutRevoked");
 });
 
 test("a refusal is shown with the server's reason and Track stays possible", () => {
