@@ -168,6 +168,27 @@ export class CorrespondentApi {
     return this.request("GET", `/activities/${activityId}`);
   }
 
+  /**
+   * The activity of a message by its Internet Message-ID (brackets optional); `direction`
+   * ("incoming" / "outgoing") picks the copy. Refused with 404 when it is not tracked (or not
+   * readable).
+   */
+  findByMessageId(messageId, { direction = null } = {}) {
+    return this.request("GET", "/activities/by-message-id", {
+      query: { message_id: messageId, direction },
+    });
+  }
+
+  /**
+   * Create contact / Create lead (`type`) for an unresolved address of the activity; answers
+   * `{record, activity}` with the activity's parties resolved again.
+   */
+  createPartyRecord(activityId, address, type) {
+    return this.request("POST", `/activities/${activityId}/party-records`, {
+      body: { address, type },
+    });
+  }
+
   /** Records of one type matching `text`, most recently modified first. */
   async searchRecords(type, text, { limit = 10 } = {}) {
     const page = await this.request("GET", `/records/${encodeURIComponent(type)}`, {

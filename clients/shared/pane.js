@@ -46,6 +46,7 @@ function statusText(t, status, { mismatch, pending, activity, refusal, signedOut
 }
 
 function partyRows(t, activity) {
+  const may = activity?.actions ?? {};
   return (activity?.parties ?? []).map((party) => ({
     role: party.role,
     roleLabel: t(ROLE_KEYS[party.role] ?? "roleTo"),
@@ -57,8 +58,13 @@ function partyRows(t, activity) {
       : party.hidden
         ? t("partyHidden")
         : t("partyUnresolved"),
-    // Creating a record is offered for the sender only, as the web app's pane does.
-    canCreate: !party.record && !party.hidden && party.role === "from",
+    // The contact's (or lead's) parent account, as the web app's pane shows it.
+    accountLabel: party.account ? t("partyAccount", [party.account.name]) : "",
+    // Creating a record is offered for the sender only, as the web app's pane does, and only
+    // the kinds the server says this user may create.
+    create: !party.record && !party.hidden && party.role === "from"
+      ? ["contact", "lead"].filter((type) => may[`create_${type}`])
+      : [],
   }));
 }
 
@@ -120,9 +126,10 @@ export function paneModel(input, t) {
     attachments: attachmentRows(t, activity),
     actions: {
       track: usable && status !== PaneStatus.TRACKED && status !== PaneStatus.PENDING,
-      setRegarding: usable,
+      // Where the server said what this user may do with the activity, that decides.
+      setRegarding: usable && (activity?.actions?.set_regarding ?? true),
       view: usable && activity != null,
-      untrack: usable && status === PaneStatus.TRACKED,
+      untrack: usable && status === PaneStatus.TRACKED && (activity?.actions?.untrack ?? true),
     },
   };
 }

@@ -10,10 +10,11 @@
  * untracks.
  */
 
-import { ApiRefusal } from "./shared/api.js";
+import { ApiRefusal, Unreachable } from "./shared/api.js";
 import {
   TRACKED_TAG,
   accountAddresses,
+  addressOf,
   binaryString,
   mailboxMismatch,
   rawBytes,
@@ -76,12 +77,47 @@ async function mismatchFor(shaped, signIn) {
   return mailboxMismatch(accountAddresses(account), signIn.user.email);
 }
 
-async function paneFor(header, { recheck = false } = {}) {
-  // On opening, ask the server whether the token still holds: revoked on the web app's Mail
-  // client page, the pane says "signed out" at once rather than at the next Track.
-  const signIn = recheck ? await checkSignIn() : await currentSignIn();
+/**
+ * What the server knows of the message now, by its Message-ID: so a message tracked anywhere
+ * else (the web app, a rule, a tracked folder, another client) shows its pane without tracking
+ * it again. Doubles as the check that the token still holds: a 401 signs the add-on out (see
+ * sign-in.js). Offline, what the add-on remembers stands.
+ */
+async function lookedUp(message, facts, signIn) {
+  const api = await currentApi();
+  if (!api || !message.key.startsWith("mid:")) {
+    await checkSignIn();
+    return facts;
+  }
+  const outgoing = addressOf(message.author) === addressOf(signIn.user.email);
+  try {
+    const activity = await api.findByMessageId(message.key.slice(4), {
+      direction: outgoing ? "outgoing" : "incoming",
+    });
+    const found = { ...facts, activityId: activity.id, activity };
+    await remember(message.key, found);
+    return found;
+  } catch (error) {
+    if (error instanceof Unreachable || error.signInNeeded) return facts;
+    if (error.status !== 404) throw error;
+    // Not tracked (any more), or no longer readable: what was remembered is out of date.
+    if (facts.activityId) await forget(message.key);
+    return { refusal: facts.refusal ?? null };
+  }
+}
+
+async function paneFor(header, { lookUp = false } = {}) {
   const message = shapeMessage(header);
-  const facts = await remembered(message.key);
+  let signIn = await currentSignIn();
+  let facts = await remembered(message.key);
+  // On opening, ask the server: the activity may have been tracked, changed or untracked
+  // elsewhere, and the token may have been revoked on the web app's Mail client page.
+  if (lookUp && signIn && !(await mismatchFor(message, signIn))) {
+    facts = await lookedUp(message, facts, signIn);
+    signIn = await currentSignIn();
+  } else if (lookUp && signIn) {
+    signIn = await checkSignIn();
+  }
   const model = paneModel(
     {
       signedIn: signIn != null,
@@ -231,6 +267,19 @@ async function tagsChanged(header, changed) {
   notifyPanes([message.key]);
 }
 
+/** Create contact / Create lead for an unresolved address of the message's activity. */
+async function createRecord(messageId, address, type) {
+  const header = await messenger.messages.get(messageId);
+  await checkTrackable(header);
+  const message = shapeMessage(header);
+  const facts = await remembered(message.key);
+  if (!facts.activityId) throw new ApiRefusal(t("statusNotTracked"), { status: 409 });
+  const api = await currentApi();
+  const answer = await api.createPartyRecord(facts.activityId, address, type);
+  await remember(message.key, { ...facts, activity: answer.activity });
+  return paneFor(header);
+}
+
 async function searchRecords(type, text) {
   const api = await currentApi();
   if (!api) throw new ApiRefusal(t("statusSignedOut"), { status: 401 });
@@ -245,11 +294,12 @@ async function openInCorrespondent(activityId) {
 const actions = {
   pane: async ({ tabId }) => {
     const header = await displayedMessage(tabId);
-    return header ? paneFor(header, { recheck: true }) : null;
+    return header ? paneFor(header, { lookUp: true }) : null;
   },
   track: ({ messageId, regarding }) => track(messageId, regarding),
   setRegarding: ({ messageId, regarding }) => setRegarding(messageId, regarding),
   untrack: ({ messageId, deleteActivity }) => untrack(messageId, Boolean(deleteActivity)),
+  createRecord: ({ messageId, address, type }) => createRecord(messageId, address, type),
   searchRecords: ({ type, text }) => searchRecords(type, text),
   view: ({ activityId }) => openInCorrespondent(activityId),
   flush: async () => {

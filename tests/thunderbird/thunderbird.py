@@ -122,7 +122,14 @@ def profile_prefs(
 class Thunderbird:
     """One Thunderbird process on its own profile; use as a context manager."""
 
-    def __init__(self, imap_host: str, imap_port: int, login: str, address: str) -> None:
+    def __init__(
+        self,
+        imap_host: str,
+        imap_port: int,
+        login: str,
+        address: str,
+        extra_prefs: dict[str, object] | None = None,
+    ) -> None:
         if not os.access(THUNDERBIRD_BINARY, os.X_OK):
             raise ThunderbirdUnavailable(
                 f"{THUNDERBIRD_BINARY} not found: install thunderbird (apt-get install -y "
@@ -131,6 +138,7 @@ class Thunderbird:
         self.profile = Path(tempfile.mkdtemp(prefix="correspondent-thunderbird-"))
         self.port = _free_port()
         prefs = profile_prefs(self.port, imap_host, imap_port, login, address)
+        prefs.update(extra_prefs or {})
         (self.profile / "user.js").write_text(
             "\n".join(_pref(k, v) for k, v in prefs.items()) + "\n"
         )
