@@ -23,6 +23,7 @@ from correspondent.web.routes import (
     home,
     mail_client,
     records,
+    search,
     sign_in,
     tracking,
 )
@@ -60,7 +61,17 @@ def install_web(app: FastAPI) -> None:
         )
     app.state.web_templates = build_environment()
     app.state.web_catalogs = load_catalogs()
-    routers = (sign_in, home, activities, records, tracking, mail_client, connect, api_docs)
+    routers = (
+        sign_in,
+        home,
+        activities,
+        records,
+        tracking,
+        search,
+        mail_client,
+        connect,
+        api_docs,
+    )
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=True), name="static")
