@@ -108,24 +108,29 @@ async function lookedUp(message, facts, signIn) {
 
 async function paneFor(header, { lookUp = false } = {}) {
   const message = shapeMessage(header);
-  let signIn = await currentSignIn();
-  let facts = await remembered(message.key);
+  // Independent storage reads together: this runs after every action, before the pane shows.
+  let [signIn, facts] = await Promise.all([currentSignIn(), remembered(message.key)]);
+  const mismatch = signIn ? await mismatchFor(message, signIn) : null;
   // On opening, ask the server: the activity may have been tracked, changed or untracked
   // elsewhere, and the token may have been revoked on the web app's Mail client page.
-  if (lookUp && signIn && !(await mismatchFor(message, signIn))) {
+  if (lookUp && signIn && !mismatch) {
     facts = await lookedUp(message, facts, signIn);
     signIn = await currentSignIn();
   } else if (lookUp && signIn) {
     signIn = await checkSignIn();
   }
+  const [reason, pending] = await Promise.all([
+    signIn ? null : signedOutReason(),
+    queue.pendingFor(message.key),
+  ]);
   const model = paneModel(
     {
       signedIn: signIn != null,
-      signedOutReason: signIn ? null : await signedOutReason(),
-      mismatch: signIn ? await mismatchFor(message, signIn) : null,
+      signedOutReason: reason,
+      mismatch: signIn ? mismatch : null,
       message,
       activity: facts.activity ?? null,
-      pending: await queue.pendingFor(message.key),
+      pending,
       refusal: facts.refusal ?? null,
     },
     t,
@@ -164,7 +169,11 @@ async function sendOperation(operation) {
       activity: answer.activity,
       refusal: null,
     });
-    await setTracked(operation.messageKey, true);
+    // The pane says "tracked" once the server has the activity; the tag (a write to the local
+    // message database, then an IMAP STORE) follows without holding it up.
+    setTracked(operation.messageKey, true).catch((error) =>
+      console.error("Correspondent: setting the tracked tag failed:", error),
+    );
     return answer;
   }
   if (operation.kind === OperationKind.SET_REGARDING) {
