@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from correspondent.domain.activity import (
     MAX_STORED_MESSAGE_ID,
     ActivityStatus,
+    ActivitySummary,
     AttachmentState,
     EmailActivity,
     Party,
@@ -23,6 +24,7 @@ from correspondent.domain.activity import (
 from correspondent.domain.errors import DuplicateActivity
 from correspondent.domain.records import RecordRef
 from correspondent.storage.activity_rows import activity_from_row, load_children, ref_or_none
+from correspondent.storage.listing import SUMMARY_COLUMNS, summary_from_row
 from correspondent.storage.sql import insert_ignoring_duplicates
 from correspondent.storage.tables import (
     activities,
@@ -240,6 +242,16 @@ class ActivityRepository:
                 modified_at=datetime.now(UTC),
             )
         )
+
+    def replies(self, activity_id: int, limit: int) -> list[ActivitySummary]:
+        self.flush()
+        rows = self.conn.execute(
+            sa.select(*SUMMARY_COLUMNS)
+            .where(activities.c.parent_id == activity_id)
+            .order_by(activities.c.id)
+            .limit(limit)
+        )
+        return [summary_from_row(r) for r in rows]
 
     def replace_unresolved_parties(
         self, activity_id: int, address: str, parties: Sequence[Party]

@@ -156,21 +156,7 @@ class ListingRepository:
         if party is not None:
             params["party_id"] = party.id
         rows = self.conn.execute(_activity_page_query(shape), params)
-        return [
-            ActivitySummary(
-                r.id,
-                r.subject,
-                r.direction,
-                r.sent_at,
-                r.status,
-                r.owner_id,
-                RecordRef(r.regarding_type, r.regarding_id)
-                if r.regarding_type and r.regarding_id is not None
-                else None,
-                r.raw_size,
-            )
-            for r in rows
-        ]
+        return [summary_from_row(r) for r in rows]
 
 
 def _account_key(dialect: str, account_id: int) -> object:
@@ -224,17 +210,7 @@ def _activity_page_query(shape: _PageShape) -> sa.Select[Any]:
         candidates = _related_ids(shape.related, contacts)
         source = activities.join(candidates, candidates.c.id == activities.c.id)
     query = (
-        sa.select(
-            activities.c.id,
-            activities.c.subject,
-            activities.c.direction,
-            activities.c.sent_at,
-            activities.c.status,
-            activities.c.owner_id,
-            activities.c.regarding_type,
-            activities.c.regarding_id,
-            activities.c.raw_size,
-        )
+        sa.select(*SUMMARY_COLUMNS)
         .select_from(source)
         .where(scope_condition("activity", shape.scope, prefix="scope_"))
     )
@@ -304,3 +280,29 @@ def _related_ids(
                 .where(type_col == "contact")
             )
     return sa.union(*branches).subquery("related")
+
+
+SUMMARY_COLUMNS = (
+    activities.c.id,
+    activities.c.subject,
+    activities.c.direction,
+    activities.c.sent_at,
+    activities.c.status,
+    activities.c.owner_id,
+    activities.c.regarding_type,
+    activities.c.regarding_id,
+    activities.c.raw_size,
+)
+"""What a list or timeline entry reads of an activity (``ActivitySummary``)."""
+
+
+def summary_from_row(r: Any) -> ActivitySummary:
+    """An entry from a row of ``SUMMARY_COLUMNS`` (its type depends on how many were chosen)."""
+    regarding = (
+        RecordRef(r.regarding_type, r.regarding_id)
+        if r.regarding_type and r.regarding_id is not None
+        else None
+    )
+    return ActivitySummary(
+        r.id, r.subject, r.direction, r.sent_at, r.status, r.owner_id, regarding, r.raw_size
+    )

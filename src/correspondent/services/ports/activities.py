@@ -47,6 +47,10 @@ class ActivityRepository(Protocol):
 
     def set_regarding(self, activity_id: int, regarding: RecordRef | None) -> None: ...
 
+    def replies(self, activity_id: int, limit: int) -> list[ActivitySummary]:
+        """The activities correlated to this one as their parent, oldest first."""
+        ...
+
     def replace_unresolved_parties(
         self, activity_id: int, address: str, parties: Sequence[Party]
     ) -> None:
