@@ -23,8 +23,10 @@ from typing import Any, cast
 
 from correspondent.domain.access import ACTIVITY_TYPE, RecordFacts, Role, Scope, ShareAccess
 from correspondent.domain.activity import (
+    ActivityDetails,
     ActivityStatus,
     ActivitySummary,
+    AttachmentState,
     EmailActivity,
     Party,
     ResolutionMethod,
@@ -230,6 +232,15 @@ class FakeActivities:
 
     def set_regarding(self, activity_id: int, regarding: RecordRef | None) -> None:
         self.data.activities[activity_id].regarding = regarding
+
+    def details(self, activity_ids: Sequence[int]) -> dict[int, ActivityDetails]:
+        found = {}
+        for i in activity_ids:
+            a = self.data.activities[i]
+            people = list(dict.fromkeys((p.role, p.address, p.display_name) for p in a.parties))
+            kept = [f for f in a.attachments if f.status is AttachmentState.SAVED and not f.inline]
+            found[i] = ActivityDetails(tuple(people), len(kept))
+        return found
 
     def replies(self, activity_id: int, limit: int) -> list[ActivitySummary]:
         return [

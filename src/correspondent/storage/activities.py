@@ -12,11 +12,13 @@ from sqlalchemy.exc import IntegrityError
 
 from correspondent.domain.activity import (
     MAX_STORED_MESSAGE_ID,
+    ActivityDetails,
     ActivityStatus,
     ActivitySummary,
     AttachmentState,
     EmailActivity,
     Party,
+    PartyRole,
     ResolutionMethod,
     Tracker,
     TrackerSource,
@@ -242,6 +244,39 @@ class ActivityRepository:
                 modified_at=datetime.now(UTC),
             )
         )
+
+    def details(self, activity_ids: Sequence[int]) -> dict[int, ActivityDetails]:
+        self.flush()
+        if not activity_ids:
+            return {}
+        ids = list(set(activity_ids))
+        people: dict[int, list[tuple[PartyRole, str, str]]] = {i: [] for i in ids}
+        seen: dict[int, set[tuple[str, str]]] = {i: set() for i in ids}
+        for p in self.conn.execute(
+            sa.select(
+                activity_parties.c.activity_id,
+                activity_parties.c.role,
+                activity_parties.c.address,
+                activity_parties.c.display_name,
+            )
+            .where(activity_parties.c.activity_id.in_(ids))
+            .order_by(activity_parties.c.id)
+        ):
+            # An address matching several records is one party per record: shown once.
+            if (p.role, p.address) not in seen[p.activity_id]:
+                seen[p.activity_id].add((p.role, p.address))
+                people[p.activity_id].append((PartyRole(p.role), p.address, p.display_name))
+        counted = self.conn.execute(
+            sa.select(activity_attachments.c.activity_id, sa.func.count().label("files"))
+            .where(
+                activity_attachments.c.activity_id.in_(ids),
+                activity_attachments.c.status == AttachmentState.SAVED.value,
+                activity_attachments.c.inline.is_(False),
+            )
+            .group_by(activity_attachments.c.activity_id)
+        )
+        counts = {r.activity_id: int(r.files) for r in counted}
+        return {i: ActivityDetails(tuple(people[i]), int(counts.get(i, 0))) for i in ids}
 
     def replies(self, activity_id: int, limit: int) -> list[ActivitySummary]:
         self.flush()
