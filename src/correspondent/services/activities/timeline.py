@@ -70,18 +70,9 @@ class TimelineEntryView:
     attachment_count: int
 
 
-def timeline_entries(
-    uow: UnitOfWork,
-    actor: Actor,
-    ref: RecordRef,
-    *,
-    cursor: str | None = None,
-    limit: int = 50,
-    direction: Direction | None = None,
-) -> Page[TimelineEntryView]:
-    """One timeline page with each entry's participants and attachment count (three queries
-    more than ``timeline``: the participants and the files of the page's activities)."""
-    page = timeline(uow, actor, ref, cursor=cursor, limit=limit, direction=direction)
+def with_details(uow: UnitOfWork, page: Page[ActivitySummaryView]) -> Page[TimelineEntryView]:
+    """A timeline page with each entry's participants and attachment count (two queries more,
+    whatever the page holds)."""
     details = uow.activities.details([a.id for a in page.items])
     entries = []
     for item in page.items:

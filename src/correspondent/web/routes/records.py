@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import anyio.to_thread
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from correspondent.api.deps import InstallationDep
@@ -13,7 +14,7 @@ from correspondent.bootstrap import Installation
 from correspondent.domain.activity import Direction
 from correspondent.domain.errors import NotFound
 from correspondent.domain.records import RecordRef
-from correspondent.services.activities.timeline import TimelineEntryView, timeline_entries
+from correspondent.services.activities.timeline import TimelineEntryView, timeline, with_details
 from correspondent.services.paging import Page
 from correspondent.services.records.queries import get_record, list_records
 from correspondent.web.pages import render
@@ -72,22 +73,30 @@ def _record_ref(type_name: str, record_id: int) -> RecordRef:
     return RecordRef(type_name, record_id)
 
 
-def _direction(text: str) -> Direction | None:
-    return Direction(text) if text else None
+@dataclass(frozen=True)
+class TimelineQuery:
+    """Where a timeline page starts (``cursor``) and which direction it shows."""
+
+    direction: DirectionQuery = ""
+    cursor: CursorQuery = ""
+
+
+TimelineQueryDep = Annotated[TimelineQuery, Depends()]
 
 
 def _timeline_page(
-    inst: Installation, visitor: Visitor, ref: RecordRef, cursor: str, direction: str
+    inst: Installation, visitor: Visitor, ref: RecordRef, wanted: TimelineQuery
 ) -> Page[TimelineEntryView]:
     with inst.uow.read_only() as uow:
-        return timeline_entries(
+        page = timeline(
             uow,
             visitor.actor,
             ref,
-            cursor=cursor or None,
+            cursor=wanted.cursor or None,
             limit=TIMELINE_PAGE,
-            direction=_direction(direction),
+            direction=Direction(wanted.direction) if wanted.direction else None,
         )
+        return with_details(uow, page)
 
 
 @router.get("/records/{type_name}/{record_id}")
@@ -97,8 +106,7 @@ async def record_page(
     visitor: VisitorDep,
     type_name: TypePath,
     record_id: RecordId,
-    direction: DirectionQuery = "",
-    cursor: CursorQuery = "",
+    wanted: TimelineQueryDep,
 ) -> Response:
     """The record with its email timeline; ``cursor`` (the next-page link without script)
     starts the timeline further on."""
@@ -106,7 +114,7 @@ async def record_page(
 
     def read() -> tuple[dict[str, Any], Page[TimelineEntryView]]:
         record = get_record(inst.uow.read_only, visitor.actor, ref).as_dict()
-        return record, _timeline_page(inst, visitor, ref, cursor, direction)
+        return record, _timeline_page(inst, visitor, ref, wanted)
 
     record, page = await anyio.to_thread.run_sync(read)
     return render(
@@ -116,8 +124,8 @@ async def record_page(
         record=record,
         entries=page.items,
         next_cursor=page.next_cursor,
-        direction=direction,
-        continued=bool(cursor),
+        direction=wanted.direction,
+        continued=bool(wanted.cursor),
     )
 
 
@@ -128,12 +136,11 @@ async def timeline_fragment(
     visitor: VisitorDep,
     type_name: TypePath,
     record_id: RecordId,
-    direction: DirectionQuery = "",
-    cursor: CursorQuery = "",
+    wanted: TimelineQueryDep,
 ) -> Response:
     """One more page of the timeline as list items, for the infinite scroll (htmx)."""
     ref = _record_ref(type_name, record_id)
-    page = await anyio.to_thread.run_sync(_timeline_page, inst, visitor, ref, cursor, direction)
+    page = await anyio.to_thread.run_sync(_timeline_page, inst, visitor, ref, wanted)
     return render(
         request,
         "fragments/timeline_entries.html",
@@ -141,5 +148,5 @@ async def timeline_fragment(
         record={"type": ref.type, "id": ref.id},
         entries=page.items,
         next_cursor=page.next_cursor,
-        direction=direction,
+        direction=wanted.direction,
     )
