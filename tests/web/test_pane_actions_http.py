@@ -15,7 +15,7 @@ from correspondent.services.access import actor_for
 from correspondent.services.activities.queries import get_activity
 from correspondent.services.activities.track import MessageTracker, TrackRequest
 from correspondent.services.admin import sharing
-from tests.builders import add_record, address, make_message, unique
+from tests.builders import add_account_contact, address, make_message, unique
 from tests.web.conftest import WebUser, make_web_user, sign_in
 
 ACTION_NAMES = ("Set Regarding", "Untrack", "Remove attachment", "Create contact", "Create lead")
@@ -102,17 +102,8 @@ def test_create_contact_from_the_pane_links_the_address(
 def test_the_pane_links_parent_accounts_and_replies(
     web: TestClient, installation: Installation, rep: WebUser
 ) -> None:
-    account_id = add_record(installation, "account", rep.user, name=unique("Globex "))
-    person = address("kim")
-    add_record(
-        installation,
-        "contact",
-        rep.user,
-        first_name="Kim",
-        last_name="Ito",
-        email=person,
-        account=str(account_id),
-    )
+    kim = add_account_contact(installation, rep.user, unique("Globex "))
+    account_id, person = kim.account_id, kim.address
     first_id = f"<{unique('t')}@test.example>"
     parent = _track(
         installation, rep, make_message(sender=person, to=[rep.user.email], message_id=first_id)
