@@ -25,8 +25,13 @@ from correspondent.domain.activity import (
 )
 from correspondent.domain.errors import DuplicateActivity
 from correspondent.domain.records import RecordRef
-from correspondent.storage.activity_rows import activity_from_row, load_children, ref_or_none
-from correspondent.storage.listing import SUMMARY_COLUMNS, summary_from_row
+from correspondent.storage.activity_rows import (
+    SUMMARY_COLUMNS,
+    activity_from_row,
+    load_children,
+    ref_or_none,
+    summary_of,
+)
 from correspondent.storage.sql import insert_ignoring_duplicates
 from correspondent.storage.tables import (
     activities,
@@ -280,13 +285,13 @@ class ActivityRepository:
 
     def replies(self, activity_id: int, limit: int) -> list[ActivitySummary]:
         self.flush()
-        rows = self.conn.execute(
+        query: sa.Select[Any] = (
             sa.select(*SUMMARY_COLUMNS)
             .where(activities.c.parent_id == activity_id)
             .order_by(activities.c.id)
             .limit(limit)
         )
-        return [summary_from_row(r) for r in rows]
+        return [summary_of(r) for r in self.conn.execute(query)]
 
     def replace_unresolved_parties(
         self, activity_id: int, address: str, parties: Sequence[Party]

@@ -1,7 +1,7 @@
 """activities by parent: an index on ``parent_id``
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 
 The tracking pane lists an activity's replies (the activities correlated to it), and deleting
 an activity clears its replies' link; both look activities up by ``parent_id``, which without
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
