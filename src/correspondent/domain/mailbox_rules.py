@@ -5,9 +5,12 @@ adds what the CRM knows (is this a reply to tracked mail? is the sender a CRM re
 user already track it?), then asks :func:`decide`. Only messages decided ``Track`` have their
 bodies fetched. The order of the rules, first match wins:
 
-1. a folder the user tracks: track, source ``folder``, linked to the folder's record if any;
+1. a folder the user tracks: track, source ``folder``, linked to the folder's record if any
+   (or to the record the sender chose with Set Regarding, which is more specific);
 2. the user already tracks the message (from the CLI, the API, another folder): ``Adopt`` it,
    i.e. remember the UID and write ``$Tracked`` on it, without a new tracker;
+2b. sent mail whose sender chose its regarding record before sending (a verified Set Regarding
+   header, see ``domain.regarding_header``): track, source ``manual``, linked to that record;
 3. the request keyword (``Track`` by default) or ``$Tracked`` set in a mail client: track,
    source ``keyword`` (this is how a user tracks offline, BEHAVIOUR §8);
 4. mail older than the mailbox's "process from" time: skipped;
@@ -50,6 +53,8 @@ class MessageFacts:
     sender: SenderKind = SenderKind.UNKNOWN
     tracked_activity_id: int | None = None
     """The activity of this message the user already tracks, if any."""
+    claimed_regarding: RecordRef | None = None
+    """The record its sender chose before sending (a verified Set Regarding header)."""
 
 
 @dataclass(frozen=True)
@@ -110,9 +115,11 @@ _INCOMING_SKIPS = {
 def decide(facts: MessageFacts, folder: FolderRules, options: SyncOptions) -> Decision:
     """Track, adopt or skip one message (see the module docstring for the rule order)."""
     if folder.tracked:
-        return Track(TrackerSource.FOLDER, folder.regarding)
+        return Track(TrackerSource.FOLDER, facts.claimed_regarding or folder.regarding)
     if facts.tracked_activity_id is not None:
         return Adopt(facts.tracked_activity_id)
+    if facts.claimed_regarding is not None:
+        return Track(TrackerSource.MANUAL, facts.claimed_regarding)
     if options.wants_tracking(facts.keywords):
         return Track(TrackerSource.KEYWORD)
     if (

@@ -44,6 +44,7 @@ from correspondent.services.activities.track import (
 from correspondent.services.ports import UnitOfWork
 from correspondent.sync.context import SyncContext
 from correspondent.sync.facts import HeaderSummary, gather_facts
+from correspondent.sync.regarding_claims import verified_claims
 
 log = logging.getLogger(__name__)
 SKIP_EXPUNGED = "expunged_before_read"
@@ -98,6 +99,9 @@ def track_headers(
             need_replies=needs_reply_facts(rules, ctx.options),
             need_senders=ctx.options.incoming_tracking in ("crm_people", "email_enabled"),
         )
+    claims = verified_claims(ctx, folder, summaries, first_look=advance_to is not None)
+    for uid, claimed in claims.items():
+        facts[uid] = replace(facts[uid], claimed_regarding=claimed)
     decisions: dict[int, Decision] = {}
     for uid, fact in facts.items():
         if only is None or only(fact):
