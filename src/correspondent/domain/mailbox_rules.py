@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from correspondent.domain.activity import TrackerSource
-from correspondent.domain.mailbox import TRACKED_KEYWORD, FolderRole
+from correspondent.domain.mailbox import FolderRole, means_tracked
 from correspondent.domain.records import RecordRef
 
 
@@ -74,9 +74,10 @@ class SyncOptions:
     process_from: datetime | None = None
 
     def wants_tracking(self, keywords: frozenset[str]) -> bool:
-        """The request keyword or ``$Tracked`` is set (keywords compare case-insensitively)."""
-        lowered = {keyword.lower() for keyword in keywords}
-        return self.track_keyword.lower() in lowered or TRACKED_KEYWORD.lower() in lowered
+        """The request keyword, ``$Tracked`` or the Outlook add-in's category as a keyword is
+        set (keywords compare case-insensitively)."""
+        wanted = self.track_keyword.lower()
+        return any(keyword.lower() == wanted or means_tracked(keyword) for keyword in keywords)
 
 
 @dataclass(frozen=True)
