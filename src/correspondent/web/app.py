@@ -22,6 +22,7 @@ from correspondent.web.routes import (
     home,
     outlook,
     records,
+    search,
     sign_in,
     tracking,
 )
@@ -59,7 +60,7 @@ def install_web(app: FastAPI) -> None:
         )
     app.state.web_templates = build_environment()
     app.state.web_catalogs = load_catalogs()
-    routers = (sign_in, home, activities, records, tracking, api_docs, outlook)
+    routers = (sign_in, home, activities, records, tracking, search, api_docs, outlook)
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=True), name="static")
