@@ -74,3 +74,24 @@ def test_the_sign_in_dialog_needs_the_web_session_then_issues_a_token(
     assert token.startswith("cor_")
     me = web.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}, cookies={})
     assert me.status_code == 200 and me.json()["user"]["email"] == rep.user.email
+
+
+def test_node_unit_tests_of_the_outlook_add_in_pass() -> None:
+    import re
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    node = shutil.which("node")
+    assert node is not None, "node is not installed (apt-get install -y nodejs)"
+    result = subprocess.run(
+        [node, "--test", "outlook/test/"],
+        cwd=Path(__file__).resolve().parents[2] / "clients",
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert re.search(r"^# fail 0$", result.stdout, re.M), result.stdout[-2000:]
+    assert re.search(r"^# pass [1-9]", result.stdout, re.M), result.stdout[-2000:]
