@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import struct
+from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -38,7 +39,7 @@ MAIL_APP_ORDER = [
 
 
 def _manifest(client: TestClient, installation: Installation, public: str | None = PUBLIC) -> bytes:
-    installation.settings.public_url = public
+    installation.settings = replace(installation.settings, public_url=public)
     answer = client.get("/addin/outlook/manifest.xml")
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("application/xml")
@@ -123,7 +124,7 @@ def test_the_add_in_id_is_stable_per_server_and_differs_between_servers(
 def test_without_a_public_https_address_the_manifest_says_what_to_set(
     web: TestClient, installation: Installation, public: str | None
 ) -> None:
-    installation.settings.public_url = public
+    installation.settings = replace(installation.settings, public_url=public)
     answer = web.get("/addin/outlook/manifest.xml")
     assert answer.status_code == 503
     assert "CORRESPONDENT_PUBLIC_URL" in answer.text and "https://" in answer.text
