@@ -97,6 +97,8 @@ def check_raw(raw: bytes, limits: ParseLimits) -> None:
         )
     # Every multipart declares a boundary, so this bounds the part count from below without
     # parsing; it keeps pathological nesting away from the recursive parser.
+    if raw.lower().count(b"boundary") <= limits.max_parts:
+        return  # the regular expression cannot find more matches than that; it costs 6x more
     boundaries = len(_BOUNDARY_PARAM.findall(raw))
     if boundaries > limits.max_parts:
         raise LimitExceeded(
