@@ -64,6 +64,11 @@ RECORD_FIELDS = {
     "owner": N_("Owner"),
 }
 DIRECTIONS = {"incoming": N_("Incoming"), "outgoing": N_("Outgoing")}
+ALERT_LEVELS = {
+    "error": N_("Error"),
+    "warning": N_("Warning"),
+    "information": N_("Information"),
+}
 
 ALL = {
     "party_role": PARTY_ROLES,
@@ -75,6 +80,7 @@ ALL = {
     "record_type": RECORD_TYPES,
     "direction": DIRECTIONS,
     "record_field": RECORD_FIELDS,
+    "alert_level": ALERT_LEVELS,
 }
 
 
