@@ -23,7 +23,10 @@ from typing import Any, cast
 
 from correspondent.domain.access import ACTIVITY_TYPE, RecordFacts, Role, Scope, ShareAccess
 from correspondent.domain.activity import (
+    ActivityDetails,
     ActivityStatus,
+    ActivitySummary,
+    AttachmentState,
     EmailActivity,
     Party,
     ResolutionMethod,
@@ -229,6 +232,31 @@ class FakeActivities:
 
     def set_regarding(self, activity_id: int, regarding: RecordRef | None) -> None:
         self.data.activities[activity_id].regarding = regarding
+
+    def details(self, activity_ids: Sequence[int]) -> dict[int, ActivityDetails]:
+        found = {}
+        for i in activity_ids:
+            a = self.data.activities[i]
+            people = list(dict.fromkeys((p.role, p.address, p.display_name) for p in a.parties))
+            kept = [f for f in a.attachments if f.status is AttachmentState.SAVED and not f.inline]
+            found[i] = ActivityDetails(tuple(people), len(kept))
+        return found
+
+    def replies(self, activity_id: int, limit: int) -> list[ActivitySummary]:
+        return [
+            ActivitySummary(
+                i,
+                a.subject,
+                a.direction.value,
+                a.sent_at,
+                a.status.value,
+                a.owner_id,
+                a.regarding,
+                a.raw_size,
+            )
+            for i, a in sorted(self.data.activities.items())
+            if a.correlation is not None and a.correlation.parent_id == activity_id
+        ][:limit]
 
     def replace_unresolved_parties(
         self, activity_id: int, address: str, parties: Sequence[Party]

@@ -3,7 +3,7 @@
 Pages load only our own scripts and styles (no inline script, no ``unsafe-eval``); htmx is
 configured not to evaluate anything (``allowEval: false``) and not to inject its own styles.
 ``frame-ancestors 'self'``: only our own pages may frame them (the message body frame); the
-Outlook add-in will add its hosts here when it exists.
+pages the Outlook add-in embeds are framed by Office's hosts too (``framing.py``).
 
 CSRF: a signed-in form repeats the session's CSRF token (the synchroniser-token pattern, the same
 token the API wants in ``X-CSRF-Token``). The sign-in form has no session yet, so it uses a
