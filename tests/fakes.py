@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -636,6 +636,9 @@ class FakeBlobStore:
 
     def put(self, digest: str, data: bytes) -> None:
         self.files[digest] = data
+
+    def put_many(self, items: Mapping[str, bytes]) -> None:
+        self.files.update(items)
 
     def get(self, digest: str) -> bytes:
         return self.files[digest]

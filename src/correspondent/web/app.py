@@ -22,6 +22,7 @@ from correspondent.web.routes import (
     connect,
     home,
     mail_client,
+    outlook,
     records,
     search,
     sign_in,
@@ -71,6 +72,7 @@ def install_web(app: FastAPI) -> None:
         mail_client,
         connect,
         api_docs,
+        outlook,
     )
     for module in routers:
         app.include_router(module.router)
