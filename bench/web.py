@@ -31,12 +31,20 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.api_load import PORT, recreate_database, run_wrk, seed, start_server
+from bench.api_load import (
+    ADMIN_URL,
+    DB_NAME,
+    PORT,
+    recreate_database,
+    run_wrk,
+    seed,
+    start_server,
+)
 from bench.common import machine
 from correspondent.domain.access import OPERATOR
 from correspondent.services import auth
 from correspondent.storage.engine import create_database_engine
-from correspondent.storage.tables import activities, users
+from correspondent.storage.tables import activities, records, users
 from correspondent.storage.unit_of_work import SqlUnitOfWorkFactory
 
 BASE = f"http://127.0.0.1:{PORT}"
@@ -85,6 +93,15 @@ def sign_in(url: str) -> tuple[str, list[int]]:
         ids = list(conn.execute(readable).scalars())
     engine.dispose()
     return session, ids
+
+
+def seeded_accounts(url: str) -> list[int]:
+    engine = create_database_engine(url)
+    with engine.connect() as conn:
+        query = sa.select(records.c.id).where(records.c.type == "account")
+        ids = list(conn.execute(query).scalars())
+    engine.dispose()
+    return ids
 
 
 def paths_script(session: str, paths: list[str]) -> str:
@@ -140,13 +157,20 @@ def main() -> None:
     parser.add_argument(
         "--connections", type=lambda text: [int(n) for n in text.split(",")], default=[1, 8]
     )
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the database the last run seeded"
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}", flush=True)
     data_dir = Path(tempfile.mkdtemp(prefix="bench-web-"))
-    url = recreate_database()
-    started = time.perf_counter()
-    account_ids, _token = seed(url, data_dir, args.activities, texts)
-    print(f"seeded {args.activities} activities in {time.perf_counter() - started:.1f} s")
+    if args.reuse:
+        url = ADMIN_URL.rsplit("/", 1)[0] + f"/{DB_NAME}"
+        account_ids = seeded_accounts(url)
+    else:
+        url = recreate_database()
+        started = time.perf_counter()
+        account_ids, _token = seed(url, data_dir, args.activities, texts)
+        print(f"seeded {args.activities} activities in {time.perf_counter() - started:.1f} s")
     session, activity_ids = sign_in(url)
     server = start_server(url, data_dir)
     try:

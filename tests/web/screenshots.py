@@ -103,12 +103,20 @@ def main(out: Path) -> None:
         wanted = ActivityFilter(owner_id=session.user.id)
         recent = list_activities(inst.uow, actor, wanted, limit=40)
         views = [get_activity(inst.uow, actor, a.id) for a in recent.items]
-        # The richest pane: a reply with attachments and a regarding record, as far as any is.
+        # The richest pane: replies, an address to create a record for, attachments and a
+        # regarding record, as far as any has them.
         best = max(
             views,
-            key=lambda v: (bool(v.correlation), bool(v.attachments), bool(v.regarding)),
+            key=lambda v: (
+                bool(v.replies or v.correlation),
+                any(p.resolution == "no_match" for p in v.parties),
+                any(p.account for p in v.parties),
+                bool(v.attachments),
+                bool(v.regarding),
+            ),
         )
         activity_id = best.id
+        record = next((v.regarding for v in views if v.regarding), None)
         pages = (
             ("options", "/options"),
             ("address-book", "/address-book?q=l"),
@@ -136,6 +144,9 @@ def main(out: Path) -> None:
                     _shoot(page, out / f"home-{device}-{language}.png")
                     page.goto(f"{base}/activities/{activity_id}")
                     _shoot(page, out / f"activity-{device}-{language}.png")
+                    if record is not None:
+                        page.goto(f"{base}/records/{record.type}/{record.id}")
+                        _shoot(page, out / f"record-{device}-{language}.png")
                     for name, path in pages:
                         page.goto(base + path)
                         # The folder tree comes from the mail server after the page.

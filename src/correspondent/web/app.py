@@ -20,9 +20,12 @@ from correspondent.web.routes import (
     activities,
     address_book,
     api_docs,
+    connect,
     home,
+    mail_client,
     mailbox,
     options,
+    outlook,
     records,
     search,
     sign_in,
@@ -64,7 +67,7 @@ def install_web(app: FastAPI) -> None:
     app.state.web_catalogs = load_catalogs()
     routers = (
         sign_in, home, activities, records, tracking, search, address_book, options,
-        mailbox, api_docs,
+        mailbox, mail_client, connect, api_docs, outlook,
     )  # fmt: skip
     for module in routers:
         app.include_router(module.router)
