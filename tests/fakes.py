@@ -313,6 +313,20 @@ class FakeQuarantine:
     def list(self, limit: int = 1000) -> list[QuarantinedMessage]:
         return self.data.quarantine[::-1][:limit]
 
+    def get(self, item_id: int) -> QuarantinedMessage | None:
+        return next((q for q in self.data.quarantine if q.id == item_id), None)
+
+    def set_reason(self, item_id: int, reason: str) -> None:
+        self.data.quarantine = [
+            dataclasses.replace(q, reason=reason) if q.id == item_id else q
+            for q in self.data.quarantine
+        ]
+
+    def remove(self, item_id: int) -> QuarantinedMessage | None:
+        found = self.get(item_id)
+        self.data.quarantine = [q for q in self.data.quarantine if q.id != item_id]
+        return found
+
 
 class FakeAccess:
     """Ownership comes from the records and activities themselves; roles are the built-in ones."""

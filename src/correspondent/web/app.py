@@ -16,7 +16,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from correspondent.domain.errors import CorrespondentError
 from correspondent.web.i18n import N_, load_catalogs
 from correspondent.web.pages import build_environment, render
-from correspondent.web.routes import activities, api_docs, home, records, sign_in, tracking
+from correspondent.web.routes import (
+    activities,
+    admin_access,
+    admin_mail,
+    admin_settings,
+    admin_users,
+    api_docs,
+    home,
+    records,
+    sign_in,
+    tracking,
+)
 from correspondent.web.session import SignInRequired, localiser_for
 
 log = logging.getLogger(__name__)
@@ -51,7 +62,8 @@ def install_web(app: FastAPI) -> None:
         )
     app.state.web_templates = build_environment()
     app.state.web_catalogs = load_catalogs()
-    routers = (sign_in, home, activities, records, tracking, api_docs)
+    routers = [sign_in, home, activities, records, tracking, api_docs]
+    routers += [admin_users, admin_settings, admin_access, admin_mail]
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=True), name="static")

@@ -5,6 +5,7 @@ Views hold the stable machine values; pages show these catalogued names in the u
 
 from __future__ import annotations
 
+from correspondent.web.admin_forms import ADMINISTRATION
 from correspondent.web.i18n import N_
 
 PARTY_ROLES = {"from": N_("From"), "to": N_("To"), "cc": N_("Cc"), "bcc": N_("Bcc")}
@@ -65,7 +66,7 @@ RECORD_FIELDS = {
 }
 DIRECTIONS = {"incoming": N_("Incoming"), "outgoing": N_("Outgoing")}
 
-ALL = {
+ALL: dict[str, dict[str, str]] = {
     "party_role": PARTY_ROLES,
     "tracker_source": TRACKER_SOURCES,
     "resolution": RESOLUTION_METHODS,
@@ -75,6 +76,7 @@ ALL = {
     "record_type": RECORD_TYPES,
     "direction": DIRECTIONS,
     "record_field": RECORD_FIELDS,
+    **ADMINISTRATION,
 }
 
 

@@ -1,7 +1,8 @@
 """Organisation settings (administrators) and personal options (each user's own).
 
 Values are read and written as the text the definitions in ``domain/settings.py`` accept; every
-value is validated before any is stored, so a bad one changes nothing.
+value is validated before any is stored, so a bad one changes nothing, and ``SettingsRejected``
+names every bad value at once.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from correspondent.domain.settings import (
     ORG_SETTINGS,
     PERSONAL_OPTIONS,
     SettingValues,
-    parse_setting,
+    parse_settings,
 )
 from correspondent.domain.users import User
 from correspondent.services.access import require_administrator
@@ -33,7 +34,7 @@ def change_org_settings(
 ) -> dict[str, str]:
     """Store ``values`` (all or none) and return every setting."""
     require_administrator(actor)
-    canonical = {key: parse_setting(ORG_SETTINGS, key, value) for key, value in values.items()}
+    canonical = parse_settings(ORG_SETTINGS, values)
     with uow_factory() as uow:
         for key, value in canonical.items():
             uow.settings.set_org(key, value)
@@ -58,7 +59,7 @@ def change_personal_options(
     user_email: str | None = None,
 ) -> dict[str, str]:
     """Store ``values`` (all or none) for that user and return all their options."""
-    canonical = {key: parse_setting(PERSONAL_OPTIONS, key, value) for key, value in values.items()}
+    canonical = parse_settings(PERSONAL_OPTIONS, values)
     with uow_factory() as uow:
         user = _whose(uow, actor, user_email)
         for key, value in canonical.items():
