@@ -121,7 +121,9 @@ def list_quarantine(
 @router.get(
     "/quarantine/{item_id}/original",
     response_class=Response,
-    responses={200: {"content": {"message/rfc822": {}}}},
+    responses={
+        200: {"content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}}}
+    },
     tags=["administration"],
 )
 def quarantined_original(

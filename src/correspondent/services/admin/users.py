@@ -11,7 +11,6 @@ from correspondent.domain.records import validate_address
 from correspondent.domain.users import BusinessUnit, User
 from correspondent.services.access import require_administrator, role_catalogue
 from correspondent.services.auth import hash_password
-from correspondent.services.directory.entries import require_user
 from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
 
 DEFAULT_BUSINESS_UNIT = "Head office"
@@ -36,10 +35,16 @@ def list_users(uow_factory: UnitOfWorkFactory, actor: Actor) -> list[User]:
 
 
 def user_by_email(uow_factory: UnitOfWorkFactory, actor: Actor, email: str) -> User:
-    """The user whose primary address is ``email`` (the CLI names users by address)."""
+    """The user whose primary address is ``email``, active or not (the CLI names users by
+    address, and a deactivated user must be found to be activated again)."""
     require_administrator(actor)
     with uow_factory() as uow:
-        return require_user(uow, email)
+        user = uow.directory.user_by_email(email.strip().lower())
+    if user is None:
+        raise NotFound(
+            f"No user has the email address {email!r}; add one with 'correspondent user add'."
+        )
+    return user
 
 
 def list_business_units(uow_factory: UnitOfWorkFactory, actor: Actor) -> list[BusinessUnit]:
