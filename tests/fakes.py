@@ -22,7 +22,13 @@ from types import TracebackType
 from typing import Any, cast
 
 from correspondent.domain.access import ACTIVITY_TYPE, RecordFacts, Role, Scope, ShareAccess
-from correspondent.domain.activity import ActivityStatus, EmailActivity, Tracker
+from correspondent.domain.activity import (
+    ActivityStatus,
+    EmailActivity,
+    Party,
+    ResolutionMethod,
+    Tracker,
+)
 from correspondent.domain.errors import DuplicateActivity
 from correspondent.domain.folder_messages import FailedMessage, MappedMessage, Outcome
 from correspondent.domain.mailbox import Alert, FolderSyncState, Mailbox, WatchedFolder
@@ -225,6 +231,17 @@ class FakeActivities:
 
     def set_regarding(self, activity_id: int, regarding: RecordRef | None) -> None:
         self.data.activities[activity_id].regarding = regarding
+
+    def replace_unresolved_parties(
+        self, activity_id: int, address: str, parties: Sequence[Party]
+    ) -> None:
+        activity = self.data.activities[activity_id]
+        kept = [
+            p
+            for p in activity.parties
+            if p.address != address or p.method is not ResolutionMethod.NO_MATCH
+        ]
+        activity.parties = kept + list(parties)
 
     def mark_attachment_removed(self, attachment_id: int, reason: str) -> bool:
         raise NotImplementedError("attachments are not faked")

@@ -189,6 +189,18 @@ class UntrackOut(BaseModel):
     deleted: bool
 
 
+class PartyRecordType(enum.StrEnum):
+    CONTACT = "contact"
+    LEAD = "lead"
+
+
+class PartyRecordIn(Strict):
+    """Create contact / Create lead for an unresolved address of the activity."""
+
+    address: Text = Field(min_length=3, max_length=320, description="The party's address.")
+    type: PartyRecordType
+
+
 class ActivityPage(BaseModel):
     items: list[ActivitySummaryView]
     next_cursor: str | None = Field(

@@ -15,6 +15,8 @@ from correspondent.domain.activity import (
     ActivityStatus,
     AttachmentState,
     EmailActivity,
+    Party,
+    ResolutionMethod,
     Tracker,
     TrackerSource,
 )
@@ -137,18 +139,7 @@ class ActivityRepository:
         activity.id = new_id
         now = datetime.now(UTC)
         pending = self._pending
-        pending[activity_parties].extend(
-            {
-                "activity_id": new_id,
-                "role": p.role.value,
-                "address": p.address,
-                "display_name": p.display_name[:400],
-                "record_type": p.record.type if p.record else None,
-                "record_id": p.record.id if p.record else None,
-                "method": p.method.value,
-            }
-            for p in activity.parties
-        )
+        pending[activity_parties].extend(party_row(new_id, p) for p in activity.parties)
         pending[activity_attachments].extend(
             {
                 "activity_id": new_id,
@@ -249,6 +240,23 @@ class ActivityRepository:
                 modified_at=datetime.now(UTC),
             )
         )
+
+    def replace_unresolved_parties(
+        self, activity_id: int, address: str, parties: Sequence[Party]
+    ) -> None:
+        self.flush()
+        self.conn.execute(
+            sa.delete(activity_parties).where(
+                activity_parties.c.activity_id == activity_id,
+                activity_parties.c.address == address,
+                activity_parties.c.method == ResolutionMethod.NO_MATCH.value,
+            )
+        )
+        if parties:
+            self.conn.execute(
+                sa.insert(activity_parties),
+                [party_row(activity_id, p) for p in parties],
+            )
 
     def mark_attachment_removed(self, attachment_id: int, reason: str) -> bool:
         """Mark the attachment removed; False when it already was (someone got there first)."""
@@ -377,3 +385,15 @@ class ActivityRepository:
         return [
             (r.id, ref_or_none(r.regarding_type, r.regarding_id), participants[r.id]) for r in rows
         ]
+
+
+def party_row(activity_id: int, party: Party) -> dict[str, Any]:
+    return {
+        "activity_id": activity_id,
+        "role": party.role.value,
+        "address": party.address,
+        "display_name": party.display_name[:400],
+        "record_type": party.record.type if party.record else None,
+        "record_id": party.record.id if party.record else None,
+        "method": party.method.value,
+    }

@@ -14,6 +14,7 @@ from correspondent.api.schemas import (
     REGARDING_TEXT,
     ActivityPage,
     AssignIn,
+    PartyRecordIn,
     PathId,
     QueryId,
     RegardingIn,
@@ -24,12 +25,14 @@ from correspondent.api.schemas import (
     regarding_ref,
 )
 from correspondent.domain.access import ACTIVITY_TYPE
+from correspondent.domain.activity import Direction
 from correspondent.domain.errors import InvalidInput
 from correspondent.domain.records import RecordRef
-from correspondent.services.activities import attachments, queries
+from correspondent.services.activities import attachments, party_records, queries
 from correspondent.services.activities import regarding as relinking
 from correspondent.services.activities import untrack as untracking
 from correspondent.services.activities.attachments import FileContent
+from correspondent.services.activities.party_records import PartyRecordCreated
 from correspondent.services.activities.queries import ActivityFilter
 from correspondent.services.activities.track import MessageTracker
 from correspondent.services.activities.track_for_user import TrackedMessage, track_for_user
@@ -131,6 +134,20 @@ def list_activities(
     return ActivityPage(items=page.items, next_cursor=page.next_cursor)
 
 
+@router.get("/activities/by-message-id", response_model=ActivityView)
+def find_activity_by_message_id(
+    principal: PrincipalDep,
+    inst: InstallationDep,
+    message_id: Annotated[str, Query(min_length=1, max_length=2000, description="Message-ID")],
+    direction: Direction | None = None,
+) -> ActivityView:
+    """The activity of a message by its Internet Message-ID (``<a@b>``, brackets optional), as a
+    mail client's pane shows it; ``direction`` picks the incoming or outgoing copy where they are
+    kept apart (outgoing when the mailbox's address sent it). 404 when not tracked or not
+    readable."""
+    return queries.find_by_message_id(inst.uow, principal.actor, message_id, direction)
+
+
 @router.get("/activities/{activity_id}", response_model=ActivityView)
 def get_activity(
     activity_id: PathId, principal: PrincipalDep, inst: InstallationDep
@@ -147,6 +164,19 @@ def set_regarding(
     ref = regarding_ref(body.regarding)
     relinking.set_regarding(inst.uow, principal.actor, activity_id, ref, principal.user.email)
     return queries.get_activity(inst.uow, principal.actor, activity_id)
+
+
+@router.post(
+    "/activities/{activity_id}/party-records", response_model=PartyRecordCreated, status_code=201
+)
+def create_party_record(
+    activity_id: PathId, body: PartyRecordIn, principal: PrincipalDep, inst: InstallationDep
+) -> PartyRecordCreated:
+    """Create contact / Create lead for an unresolved address of the activity: the record is
+    yours, named from the display name, and the address's parties link to it."""
+    return party_records.create_party_record(
+        inst.uow, principal.actor, activity_id, body.address, body.type.value
+    )
 
 
 @router.post("/activities/{activity_id}/untrack", response_model=UntrackOut)

@@ -48,6 +48,14 @@ class CandidateSource(Protocol):
     def forget_candidates(self, address: str) -> None: ...
 
 
+def resolution_rules(org: OrgSettings) -> ResolutionRules:
+    return ResolutionRules(
+        from_first_match=org.resolution_from_multiple == "first",
+        recipients_unresolved_on_multiple=org.resolution_recipients_unresolved_on_multiple,
+        match_inactive=org.resolution_match_inactive,
+    )
+
+
 def resolve_message_parties(
     source: CandidateSource,
     message: ParsedMessage,
@@ -56,11 +64,7 @@ def resolve_message_parties(
     options: PersonalOptions,
 ) -> list[Party]:
     items = addresses_of(message)
-    rules = ResolutionRules(
-        from_first_match=org.resolution_from_multiple == "first",
-        recipients_unresolved_on_multiple=org.resolution_recipients_unresolved_on_multiple,
-        match_inactive=org.resolution_match_inactive,
-    )
+    rules = resolution_rules(org)
     candidates = source.candidates(item.address for item in items)
     parties = resolve_parties(items, candidates, tracking_user_id=user.id, rules=rules)
     create_as = options.auto_create
@@ -92,13 +96,20 @@ def resolve_message_parties(
     return result
 
 
-def _create_for(uow: UnitOfWork, type_name: str, party: Party, user: User) -> Record:
-    first, _, last = party.display_name.strip().rpartition(" ")
+def party_record_fields(type_name: str, address: str, display_name: str) -> dict[str, str]:
+    """A contact's or lead's name from a display name ("Ann Lee"), else the address's local
+    part; a lead also needs a topic."""
+    first, _, last = display_name.strip().rpartition(" ")
     if not last:
-        last = party.address.split("@", 1)[0]
+        last = address.split("@", 1)[0]
     fields = {"first_name": first, "last_name": last} if first else {"last_name": last}
     if type_name == "lead":
         fields["topic"] = "Created from tracked email"
+    return fields
+
+
+def _create_for(uow: UnitOfWork, type_name: str, party: Party, user: User) -> Record:
+    fields = party_record_fields(type_name, party.address, party.display_name)
     now = datetime.now(UTC)
     return uow.directory.add_record(
         Record(

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from correspondent.domain.access import ACTIVITY_TYPE, Actor, Operation, scope
-from correspondent.domain.activity import ActivitySummary
-from correspondent.domain.errors import NotFound
+from correspondent.domain.activity import ActivitySummary, Direction, identity_key
+from correspondent.domain.errors import InvalidInput, NotFound
 from correspondent.domain.records import RecordRef
+from correspondent.domain.settings import OrgSettings
 from correspondent.services.access import authorize, describe, readable_refs
 from correspondent.services.activities.views import (
     ActivitySummaryView,
@@ -32,6 +33,42 @@ def get_activity(uow_factory: UnitOfWorkFactory, actor: Actor, activity_id: int)
         if activity is None:
             raise NotFound(describe(_ref(activity_id)))
         return full_view(uow, actor, activity)
+
+
+def find_by_message_id(
+    uow_factory: UnitOfWorkFactory,
+    actor: Actor,
+    message_id: str,
+    direction: Direction | None = None,
+) -> ActivityView:
+    """The activity of the message with this Internet Message-ID, as a mail client's pane
+    shows it (an add-on knows the open message by its Message-ID, not by our id).
+
+    Where the organisation keeps incoming and outgoing copies apart, ``direction`` picks one;
+    without it the outgoing copy is preferred, then the incoming. Unknown and unreadable
+    activities answer the same NotFound, so the answer never confirms that a message is tracked.
+    """
+    if not message_id.strip().strip("<>").strip():
+        raise InvalidInput("Give the message's Message-ID, e.g. <abc@example.com>.")
+    not_found = NotFound("No tracked message that you may read has this Message-ID.")
+    with uow_factory() as uow:
+        org = OrgSettings.from_stored(uow.settings.org())
+        directions = [direction] if direction else [Direction.OUTGOING, Direction.INCOMING]
+        keys = [
+            identity_key(
+                message_id, d, b"", split_by_direction=org.tracking_internal_as_two_activities
+            )
+            for d in directions
+        ]
+        found = uow.activities.ids_for_identities(list(dict.fromkeys(keys)))
+        ids = [found[k] for k in dict.fromkeys(keys) if k in found]
+        visible = readable_refs(uow, actor, [_ref(i) for i in ids])
+        for activity_id in ids:
+            if _ref(activity_id) in visible:
+                activity = uow.activities.get(activity_id)
+                if activity is not None:
+                    return full_view(uow, actor, activity)
+        raise not_found
 
 
 @dataclass(frozen=True)
@@ -72,7 +109,7 @@ def list_activities_in_full(
         for item in items:
             activity = uow.activities.get(item.id)
             if activity is not None:
-                views.append(full_view(uow, actor, activity, bodies=False))
+                views.append(full_view(uow, actor, activity, bodies=False, actions=False))
         return Page(views, next_cursor)
 
 

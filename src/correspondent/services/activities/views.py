@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from correspondent.domain.access import ACTIVITY_TYPE, Actor
+from correspondent.domain.access import ACTIVITY_TYPE, Actor, Operation, RecordFacts, may
 from correspondent.domain.activity import ActivitySummary, EmailActivity
 from correspondent.domain.correlation import format_token
 from correspondent.domain.records import USER_TYPE, RecordRef
@@ -55,6 +55,9 @@ class PartyView:
     first_match, all_matches, auto_created, no_match, ambiguous."""
     hidden: bool = False
     """The party resolved to a record the viewer may not read; ``record`` is null."""
+    account: RecordLink | None = None
+    """The resolved record's parent account (a contact's or an account's), when it has one
+    that the viewer may read."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,25 @@ class TrackerView:
 
 
 @dataclass(frozen=True)
+class ActionsView:
+    """What the viewer may do with the activity, so a pane offers only those actions; the use
+    cases check the same rules again when asked."""
+
+    __pydantic_config__ = DOCUMENTED
+
+    set_regarding: bool
+    """Write access to the activity: Set Regarding and Remove attachment."""
+    untrack: bool
+    """The viewer tracks the activity."""
+    delete: bool
+    """Delete access: untrack and delete the activity."""
+    create_contact: bool
+    """The viewer may create contacts of their own (for an unresolved address)."""
+    create_lead: bool
+    """The viewer may create leads of their own (for an unresolved address)."""
+
+
+@dataclass(frozen=True)
 class ActivityView:
     """One email activity in full."""
 
@@ -126,6 +148,8 @@ class ActivityView:
     text_body: str | None = None
     html_body: str | None = None
     """Sanitised HTML."""
+    actions: ActionsView | None = None
+    """What the viewer may do (null in lists)."""
 
     def as_json(self, *, bodies: bool = True) -> dict[str, Any]:
         """The view as JSON values; without the bodies where a list or a summary prints it."""
@@ -158,9 +182,16 @@ def _link(ref: RecordRef | None, names: dict[RecordRef, str]) -> RecordLink | No
 
 
 def full_view(
-    uow: UnitOfWork, actor: Actor, activity: EmailActivity, *, bodies: bool = True
+    uow: UnitOfWork,
+    actor: Actor,
+    activity: EmailActivity,
+    *,
+    bodies: bool = True,
+    actions: bool = True,
 ) -> ActivityView:
-    """The activity as ``actor`` may see it; links to records they may not read are hidden."""
+    """The activity as ``actor`` may see it; links to records they may not read are hidden.
+
+    With ``actions``, also what the actor may do with it (one more query)."""
     assert activity.id is not None
     refs = {p.record for p in activity.parties if p.record}
     if activity.regarding:
@@ -172,12 +203,18 @@ def full_view(
     parent = activity.correlation.parent_id if activity.correlation else None
     wanted = set(refs) | ({RecordRef(ACTIVITY_TYPE, parent)} if parent else set())
     visible = readable_refs(uow, actor, wanted)
+    accounts = _parent_accounts(
+        uow, actor, {p.record for p in activity.parties if p.record and p.record in visible}
+    )
     parties = []
     for p in activity.parties:
         hidden = p.record is not None and p.record.type != USER_TYPE and p.record not in visible
         record = None if hidden else _link(p.record, names)
+        account = accounts.get(p.record) if p.record and not hidden else None
         parties.append(
-            PartyView(p.role.value, p.address, p.display_name, record, p.method.value, hidden)
+            PartyView(
+                p.role.value, p.address, p.display_name, record, p.method.value, hidden, account
+            )
         )
     regarding_hidden = activity.regarding is not None and activity.regarding not in visible
     correlation = activity.correlation
@@ -215,7 +252,51 @@ def full_view(
         regarding_hidden=regarding_hidden,
         text_body=activity.text_body if bodies else None,
         html_body=activity.html_body if bodies else None,
+        actions=actions_of(uow, actor, activity) if actions else None,
     )
+
+
+def actions_of(uow: UnitOfWork, actor: Actor, activity: EmailActivity) -> ActionsView:
+    """What ``actor`` may do with ``activity``, by the rules the use cases apply."""
+    assert activity.id is not None
+    facts = uow.access.facts(RecordRef(ACTIVITY_TYPE, activity.id), actor.user_id)
+    own = RecordFacts(actor.user_id, actor.business_unit_id)
+
+    def may_do(operation: Operation) -> bool:
+        return facts is not None and may(actor, ACTIVITY_TYPE, operation, facts)
+
+    def may_create(type_name: str) -> bool:
+        return may(actor, type_name, Operation.CREATE, own)
+
+    return ActionsView(
+        set_regarding=may_do(Operation.WRITE),
+        untrack=any(t.user_id == actor.user_id for t in activity.trackers),
+        delete=may_do(Operation.DELETE),
+        create_contact=may_create("contact"),
+        create_lead=may_create("lead"),
+    )
+
+
+def _parent_accounts(
+    uow: UnitOfWork, actor: Actor, refs: set[RecordRef]
+) -> dict[RecordRef, RecordLink]:
+    """The parent account of each record in ``refs`` that has one the actor may read."""
+    parents: dict[RecordRef, RecordRef] = {}
+    for type_name in ("contact", "account"):
+        ids = sorted(r.id for r in refs if r.type == type_name)
+        for record in uow.directory.records_by_ids(type_name, ids) if ids else []:
+            account_id = record.fields.get("account")
+            if isinstance(account_id, int):
+                parents[record.ref] = RecordRef("account", account_id)
+    if not parents:
+        return {}
+    shown = readable_refs(uow, actor, set(parents.values()))
+    names = uow.directory.names(shown)
+    return {
+        ref: RecordLink(parent.type, parent.id, names.get(parent, ""))
+        for ref, parent in parents.items()
+        if parent in shown
+    }
 
 
 def summary_views(

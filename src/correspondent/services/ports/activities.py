@@ -7,7 +7,13 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from correspondent.domain.access import Scope
-from correspondent.domain.activity import ActivityStatus, ActivitySummary, EmailActivity, Tracker
+from correspondent.domain.activity import (
+    ActivityStatus,
+    ActivitySummary,
+    EmailActivity,
+    Party,
+    Tracker,
+)
 from correspondent.domain.records import RecordRef
 
 
@@ -40,6 +46,13 @@ class ActivityRepository(Protocol):
     def add_notification(self, activity_id: int, text: str) -> None: ...
 
     def set_regarding(self, activity_id: int, regarding: RecordRef | None) -> None: ...
+
+    def replace_unresolved_parties(
+        self, activity_id: int, address: str, parties: Sequence[Party]
+    ) -> None:
+        """Put ``parties`` in place of the activity's unresolved (no_match) parties of
+        ``address``, resolved again after a record for it was made."""
+        ...
 
     def mark_attachment_removed(self, attachment_id: int, reason: str) -> bool:
         """Mark the attachment removed; False when it already was (someone got there first)."""
