@@ -28,6 +28,8 @@ from tests.web.browser_support import DESKTOP, PHONE, REPO, launch_chromium, ser
 USER = "sam.sales@ourco.example"
 ADMIN = "admin@ourco.example"
 PASSWORD = "screenshots-only-password"
+TIMEOUT_MS = 120_000
+"""Generous: a loaded machine renders the API docs slowly, and nothing here is timed."""
 ADMIN_PAGES = ("users", "settings", "roles", "sharing", "mailboxes", "quarantine")
 """The administration pages, shot as the demo administrator (``admin-<page>-…png``)."""
 LABELS = {
@@ -78,6 +80,7 @@ def main(out: Path) -> None:
                     context = browser.new_context(
                         viewport=viewport, locale="ja-JP" if language == "ja" else "en-GB"
                     )
+                    context.set_default_timeout(TIMEOUT_MS)
                     page = context.new_page()
                     page.goto(base + "/sign-in")
                     _shoot(page, out / f"sign-in-{device}-{language}.png")
@@ -95,6 +98,7 @@ def main(out: Path) -> None:
                     context = browser.new_context(
                         viewport=viewport, locale="ja-JP" if language == "ja" else "en-GB"
                     )
+                    context.set_default_timeout(TIMEOUT_MS)
                     page = context.new_page()
                     _sign_in(page, base, ADMIN, LABELS[language])
                     for name in ADMIN_PAGES:
