@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -72,8 +73,19 @@ def recreate_database() -> str:
     return ADMIN_URL.rsplit("/", 1)[0] + f"/{DB_NAME}"
 
 
-def seed(url: str, data_dir: Path, n_activities: int) -> tuple[list[int], str]:
-    """Bulk-insert the organisation; return account ids and a sales manager's API token."""
+def plain_text(i: int) -> tuple[str, str]:
+    return f"Subject {i}", "Hello."
+
+
+def seed(
+    url: str,
+    data_dir: Path,
+    n_activities: int,
+    texts: Callable[[int], tuple[str, str]] = plain_text,
+) -> tuple[list[int], str]:
+    """Bulk-insert the organisation; return account ids and a sales manager's API token.
+
+    ``texts(i)`` gives activity ``i``'s subject and body text."""
     engine = create_database_engine(url)
     upgrade_to_head(engine)
     now = datetime.now(UTC)
@@ -140,19 +152,20 @@ def seed(url: str, data_dir: Path, n_activities: int) -> tuple[list[int], str]:
             owner = rng.randint(1, n_users)
             sent = now - timedelta(minutes=n_activities - i)
             regarding = ("account", account) if i % 2 else (None, None)
+            subject, body = texts(i)
             rows.append(
                 {
                     "id": i,
                     "identity_key": f"bench-{i}@x|incoming",
                     "message_id": f"bench-{i}@x",
                     "direction": "incoming",
-                    "subject": f"Subject {i}",
-                    "normalised_subject": f"subject {i}",
+                    "subject": subject,
+                    "normalised_subject": subject.lower()[:400],
                     "sent_at": sent,
                     "in_reply_to": None,
                     "references": [],
                     "html_body": None,
-                    "text_body": "Hello.",
+                    "text_body": body,
                     "raw_blob_hash": digest,
                     "raw_size": len(raw),
                     "owner_id": owner,

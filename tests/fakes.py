@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -31,7 +31,7 @@ from correspondent.domain.activity import (
 )
 from correspondent.domain.errors import DuplicateActivity
 from correspondent.domain.folder_messages import FailedMessage, MappedMessage, Outcome
-from correspondent.domain.mailbox import Alert, FolderSyncState, Mailbox, WatchedFolder
+from correspondent.domain.mailbox import Alert, AlertLevel, FolderSyncState, Mailbox, WatchedFolder
 from correspondent.domain.quarantine import QuarantinedMessage
 from correspondent.domain.records import (
     USER_FROM_PRECEDENCE,
@@ -519,6 +519,16 @@ class FakeMailboxes:
 
     def alerts(self, mailbox_id: int, limit: int = 20) -> list[Alert]:
         return [a for m, a in reversed(self.data.mailbox_alerts) if m == mailbox_id][:limit]
+
+    def recent_alerts(
+        self, mailbox_ids: Collection[int], levels: Collection[AlertLevel], limit: int
+    ) -> list[tuple[int, Alert]]:
+        found = [
+            (m, a)
+            for m, a in reversed(self.data.mailbox_alerts)
+            if m in mailbox_ids and a.level in levels
+        ]
+        return found[:limit]
 
     def folders(self, mailbox_id: int, *, active_only: bool = True) -> list[WatchedFolder]:
         return [

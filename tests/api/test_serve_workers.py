@@ -12,16 +12,15 @@ import time
 import urllib.request
 from pathlib import Path
 
-from correspondent.api.asgi import settings_environment
 from correspondent.config import Settings
 
 
 def test_settings_reach_worker_processes_through_the_environment(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "d", max_message_bytes=1234, secret_key="k")
-    env = settings_environment(settings)
+    env = settings.as_environment()
     assert env["CORRESPONDENT_DATA_DIR"] == str((tmp_path / "d").resolve())
     assert "CORRESPONDENT_DATABASE_URL" not in env  # unset stays unset
-    rebuilt = Settings(**{k.removeprefix("CORRESPONDENT_").lower(): v for k, v in env.items()})
+    rebuilt = Settings.from_environment(env)
     assert rebuilt.max_message_bytes == 1234 and rebuilt.secret_key == "k"
 
 
@@ -49,7 +48,7 @@ def test_serve_with_two_workers_answers_and_stops_on_sigterm(tmp_path: Path) -> 
     try:
         # Wait for both workers, not a fixed time: on a loaded machine the second one may
         # start seconds after the first already answers.
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 300
         while sum("Started server process" in line for line in lines) < 2:
             assert process.poll() is None, "".join(lines)
             assert time.monotonic() < deadline, "".join(lines)

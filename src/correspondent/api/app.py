@@ -14,7 +14,7 @@ from starlette.types import ASGIApp
 from correspondent import __version__
 from correspondent.api.errors import install_error_handlers
 from correspondent.api.middleware import BodySizeLimit, SecurityHeaders
-from correspondent.api.routes import activities, admin, auth, mailboxes, records
+from correspondent.api.routes import activities, admin, auth, mailboxes, records, search
 from correspondent.api.schemas import ERROR_RESPONSES
 from correspondent.bootstrap import Installation
 from correspondent.web.app import install_web
@@ -48,7 +48,8 @@ def create_app(installation: Installation) -> FastAPI:
     app.state.installation = installation
     install_error_handlers(app)
     install_web(app)
-    for router in (auth.router, records.router, activities.router, admin.router, mailboxes.router):
+    routers = (auth, records, activities, admin, mailboxes, search)
+    for router in (module.router for module in routers):
         app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.add_middleware(
         BodySizeLimit,

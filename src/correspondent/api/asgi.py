@@ -18,21 +18,12 @@ from correspondent.api.app import create_app, freeze_long_lived_objects
 from correspondent.bootstrap import build
 from correspondent.config import Settings
 
-ENV_PREFIX = "CORRESPONDENT_"
-
-
-def settings_environment(settings: Settings) -> dict[str, str]:
-    """Environment variables that rebuild ``settings`` in another process (paths absolute)."""
-    values = settings.model_dump()
-    values["data_dir"] = settings.data_dir.resolve()
-    return {f"{ENV_PREFIX}{k.upper()}": str(v) for k, v in values.items() if v is not None}
-
 
 def export_settings(settings: Settings) -> None:
-    os.environ.update(settings_environment(settings))
+    os.environ.update(settings.as_environment())
 
 
 def app() -> FastAPI:
-    api = create_app(build(Settings()))
+    api = create_app(build(Settings.from_environment()))
     freeze_long_lived_objects()
     return api

@@ -46,7 +46,7 @@ class CliState:
         from correspondent.config import Settings
 
         if self._installation is None:
-            settings = Settings(**{k: v for k, v in self.overrides.items() if v is not None})
+            settings = Settings.from_environment(**self.overrides)
             self._installation = build(settings)
         return self._installation
 

@@ -32,7 +32,7 @@ from correspondent.services.admin import quarantine as quarantined
 if TYPE_CHECKING:
     from correspondent.bootstrap import Installation
     from correspondent.services.activities.track import MessageTracker
-    from correspondent.services.activities.views import ActivityView
+    from correspondent.services.activities.views import ActivitySummaryView, ActivityView
 
 activity_app = typer.Typer(no_args_is_help=True, help="Email activities.")
 attachment_app = typer.Typer(no_args_is_help=True, help="Attachments of activities.")
@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(quarantine_app, name="quarantine")
 
 
-def _print_activity_line(view: ActivityView, outcome: str = "") -> None:
+def _print_activity_line(view: ActivityView | ActivitySummaryView, outcome: str = "") -> None:
     regarding = view.regarding
     about = f" regarding {regarding.type}:{regarding.id}" if regarding else ""
     out_console.print(
@@ -234,23 +234,29 @@ def activity_list(
         party=RecordRef.parse(party) if party else None,
     )
     uow = STATE.installation().uow
+    # A line needs only the summary's columns, read in a few queries for the whole page; the
+    # JSON answer is each activity in full (parties, attachments), a few queries per activity.
     shown: list[ActivityView] = []
+    count = 0
     cursor: str | None = None
     while True:
-        size = LIST_PAGE if all_ else min(LIST_PAGE, limit - len(shown))
-        page = queries.list_activities_in_full(uow, OPERATOR, wanted, cursor=cursor, limit=size)
-        shown.extend(page.items)
-        if not json_output:
-            for view in page.items:
-                _print_activity_line(view)
-        cursor = page.next_cursor
-        if cursor is None or (not all_ and len(shown) >= limit):
+        size = LIST_PAGE if all_ else min(LIST_PAGE, limit - count)
+        if json_output:
+            full = queries.list_activities_in_full(uow, OPERATOR, wanted, cursor=cursor, limit=size)
+            shown.extend(full.items)
+            count, cursor = len(shown), full.next_cursor
+        else:
+            page = queries.list_activities(uow, OPERATOR, wanted, cursor=cursor, limit=size)
+            for summary in page.items:
+                _print_activity_line(summary)
+            count, cursor = count + len(page.items), page.next_cursor
+        if cursor is None or (not all_ and count >= limit):
             break
     if json_output:
         print_json([view.as_json(bodies=False) for view in shown])
     if cursor is not None:
         err_console.print(
-            f"Showing the newest {len(shown)} activities; more exist "
+            f"Showing the newest {count} activities; more exist "
             "(--all shows every one, --limit N the newest N).",
             highlight=False,
         )

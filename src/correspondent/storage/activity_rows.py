@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection, Row
 from correspondent.domain.activity import (
     ActivityAttachment,
     ActivityStatus,
+    ActivitySummary,
     AttachmentState,
     Correlation,
     CorrelationMethod,
@@ -23,11 +24,38 @@ from correspondent.domain.activity import (
 )
 from correspondent.domain.records import RecordRef
 from correspondent.storage.tables import (
+    activities,
     activity_attachments,
     activity_notifications,
     activity_parties,
     activity_trackers,
 )
+
+SUMMARY_COLUMNS = (
+    activities.c.id,
+    activities.c.subject,
+    activities.c.direction,
+    activities.c.sent_at,
+    activities.c.status,
+    activities.c.owner_id,
+    activities.c.regarding_type,
+    activities.c.regarding_id,
+    activities.c.raw_size,
+)
+"""What an ``ActivitySummary`` is read from."""
+
+
+def summary_of(r: Row[Any]) -> ActivitySummary:
+    return ActivitySummary(
+        r.id,
+        r.subject,
+        r.direction,
+        r.sent_at,
+        r.status,
+        r.owner_id,
+        ref_or_none(r.regarding_type, r.regarding_id),
+        r.raw_size,
+    )
 
 
 def ref_or_none(type_name: str | None, ref_id: int | None) -> RecordRef | None:

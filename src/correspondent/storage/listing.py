@@ -20,12 +20,14 @@ from sqlalchemy.sql.elements import ColumnElement
 from correspondent.domain.access import Scope
 from correspondent.domain.activity import ActivitySummary
 from correspondent.domain.records import RecordRef
+from correspondent.storage import search
 from correspondent.storage.access_repository import (
     ScopeShape,
     scope_clause,
     scope_condition,
     scope_params,
 )
+from correspondent.storage.activity_rows import SUMMARY_COLUMNS, summary_of
 from correspondent.storage.tables import activities, activity_parties, email_addresses, records
 
 RECORD_SORTS = {"id": records.c.id, "name": records.c.name, "modified_at": records.c.modified_at}
@@ -156,21 +158,19 @@ class ListingRepository:
         if party is not None:
             params["party_id"] = party.id
         rows = self.conn.execute(_activity_page_query(shape), params)
-        return [
-            ActivitySummary(
-                r.id,
-                r.subject,
-                r.direction,
-                r.sent_at,
-                r.status,
-                r.owner_id,
-                RecordRef(r.regarding_type, r.regarding_id)
-                if r.regarding_type and r.regarding_id is not None
-                else None,
-                r.raw_size,
-            )
-            for r in rows
-        ]
+        return [summary_of(r) for r in rows]
+
+    def search_records(
+        self, scopes: dict[str, Scope], words: Sequence[str], limit: int
+    ) -> list[RecordRef]:
+        """Records of the scoped types whose name or an address contains every word, by name."""
+        return search.records_matching(self.conn, scopes, words, limit)
+
+    def search_activities(
+        self, scope: Scope, words: Sequence[str], limit: int
+    ) -> list[ActivitySummary]:
+        """Activities whose subject, body or a participant contains every word, newest first."""
+        return search.activities_matching(self.conn, scope, words, limit)
 
 
 def _account_key(dialect: str, account_id: int) -> object:
@@ -224,17 +224,7 @@ def _activity_page_query(shape: _PageShape) -> sa.Select[Any]:
         candidates = _related_ids(shape.related, contacts)
         source = activities.join(candidates, candidates.c.id == activities.c.id)
     query = (
-        sa.select(
-            activities.c.id,
-            activities.c.subject,
-            activities.c.direction,
-            activities.c.sent_at,
-            activities.c.status,
-            activities.c.owner_id,
-            activities.c.regarding_type,
-            activities.c.regarding_id,
-            activities.c.raw_size,
-        )
+        sa.select(*SUMMARY_COLUMNS)
         .select_from(source)
         .where(scope_condition("activity", shape.scope, prefix="scope_"))
     )

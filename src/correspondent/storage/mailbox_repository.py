@@ -253,6 +253,24 @@ class MailboxRepository:
         )
         return [Alert(AlertLevel(r.level), r.text, r.created_at, r.id) for r in rows]
 
+    def recent_alerts(
+        self, mailbox_ids: Collection[int], levels: Collection[AlertLevel], limit: int
+    ) -> list[tuple[int, Alert]]:
+        if not mailbox_ids or not levels:
+            return []
+        rows = self.conn.execute(
+            sa.select(mailbox_alerts)
+            .where(
+                mailbox_alerts.c.mailbox_id.in_(sorted(mailbox_ids)),
+                mailbox_alerts.c.level.in_(sorted(level.value for level in levels)),
+            )
+            .order_by(mailbox_alerts.c.id.desc())
+            .limit(limit)
+        )
+        return [
+            (r.mailbox_id, Alert(AlertLevel(r.level), r.text, r.created_at, r.id)) for r in rows
+        ]
+
     # -- watched folders --------------------------------------------------------------------
     def folders(self, mailbox_id: int, *, active_only: bool = True) -> list[WatchedFolder]:
         query = (

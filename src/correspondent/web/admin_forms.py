@@ -194,7 +194,6 @@ MAILBOX_STATES = {
     "failing": N_("Failing, will retry"),
     "disabled": N_("Disabled"),
 }
-ALERT_LEVELS = {"error": N_("Error"), "warning": N_("Warning"), "information": N_("Information")}
 
 ADMINISTRATION = {
     "depth": DEPTHS,
@@ -203,5 +202,4 @@ ADMINISTRATION = {
     "role": ROLE_NAMES,
     "role_description": ROLE_DESCRIPTIONS,
     "mailbox_status": MAILBOX_STATES,
-    "alert_level": ALERT_LEVELS,
 }

@@ -65,6 +65,11 @@ RECORD_FIELDS = {
     "owner": N_("Owner"),
 }
 DIRECTIONS = {"incoming": N_("Incoming"), "outgoing": N_("Outgoing")}
+ALERT_LEVELS = {
+    "error": N_("Error"),
+    "warning": N_("Warning"),
+    "information": N_("Information"),
+}
 
 ALL: dict[str, dict[str, str]] = {
     "party_role": PARTY_ROLES,
@@ -76,6 +81,7 @@ ALL: dict[str, dict[str, str]] = {
     "record_type": RECORD_TYPES,
     "direction": DIRECTIONS,
     "record_field": RECORD_FIELDS,
+    "alert_level": ALERT_LEVELS,
     **ADMINISTRATION,
 }
 

@@ -61,10 +61,10 @@ def list_records(
         cursor=cursor,
         limit=limit,
     )
-    return RecordPage(items=[_out(v) for v in page.items], next_cursor=page.next_cursor)
+    return RecordPage(items=[record_out(v) for v in page.items], next_cursor=page.next_cursor)
 
 
-def _out(view: RecordView) -> RecordOut:
+def record_out(view: RecordView) -> RecordOut:
     return RecordOut.model_validate(view.as_dict())
 
 
@@ -75,14 +75,14 @@ def create_record(
     view = create.create_record(
         inst.uow, principal.actor, type_name.value, body.fields, body.owner_id
     )
-    return _out(view)
+    return record_out(view)
 
 
 @router.get("/{type_name}/{record_id}", response_model=RecordOut)
 def get_record(
     type_name: RecordType, record_id: PathId, principal: PrincipalDep, inst: InstallationDep
 ) -> RecordOut:
-    return _out(
+    return record_out(
         queries.get_record(inst.uow, principal.actor, RecordRef(type_name.value, record_id))
     )
 
@@ -96,7 +96,7 @@ def update_record(
     inst: InstallationDep,
 ) -> RecordOut:
     ref = RecordRef(type_name.value, record_id)
-    return _out(update.update_record(inst.uow, principal.actor, ref, body.fields))
+    return record_out(update.update_record(inst.uow, principal.actor, ref, body.fields))
 
 
 @router.post("/{type_name}/{record_id}/deactivate", response_model=RecordOut)
@@ -104,7 +104,7 @@ def deactivate_record(
     type_name: RecordType, record_id: PathId, principal: PrincipalDep, inst: InstallationDep
 ) -> RecordOut:
     ref = RecordRef(type_name.value, record_id)
-    return _out(update.set_record_active(inst.uow, principal.actor, ref, False))
+    return record_out(update.set_record_active(inst.uow, principal.actor, ref, False))
 
 
 @router.post("/{type_name}/{record_id}/activate", response_model=RecordOut)
@@ -112,7 +112,7 @@ def activate_record(
     type_name: RecordType, record_id: PathId, principal: PrincipalDep, inst: InstallationDep
 ) -> RecordOut:
     ref = RecordRef(type_name.value, record_id)
-    return _out(update.set_record_active(inst.uow, principal.actor, ref, True))
+    return record_out(update.set_record_active(inst.uow, principal.actor, ref, True))
 
 
 @router.delete("/{type_name}/{record_id}", status_code=204)

@@ -104,6 +104,16 @@ class ListingRepository(Protocol):
 
     def contacts_of_account(self, account_id: int) -> list[int]: ...
 
+    def search_records(
+        self, scopes: dict[str, Scope], words: Sequence[str], limit: int
+    ) -> list[RecordRef]:
+        """Records of the scoped types whose name or an address contains every word, by name."""
+
+    def search_activities(
+        self, scope: Scope, words: Sequence[str], limit: int
+    ) -> list[ActivitySummary]:
+        """Activities whose subject, body or a participant contains every word, newest first."""
+
     def activity_page(
         self,
         scope: Scope,

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from correspondent.domain.folder_messages import FailedMessage, MappedMessage, Outcome
-from correspondent.domain.mailbox import Alert, FolderSyncState, Mailbox, WatchedFolder
+from correspondent.domain.mailbox import Alert, AlertLevel, FolderSyncState, Mailbox, WatchedFolder
 from correspondent.domain.records import RecordRef
 from correspondent.mail.imap_responses import FolderInfo
 
@@ -132,6 +132,11 @@ class MailboxRepository(Protocol):
     def add_alert(self, mailbox_id: int, alert: Alert) -> None: ...
 
     def alerts(self, mailbox_id: int, limit: int = 20) -> list[Alert]: ...
+
+    def recent_alerts(
+        self, mailbox_ids: Collection[int], levels: Collection[AlertLevel], limit: int
+    ) -> list[tuple[int, Alert]]:
+        """The newest alerts of those levels of any of the mailboxes, with each one's mailbox."""
 
     def folders(self, mailbox_id: int, *, active_only: bool = True) -> list[WatchedFolder]: ...
 
