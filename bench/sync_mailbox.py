@@ -137,14 +137,18 @@ def initial(count: int) -> None:
         runner(installation, use_idle=False).sync_once()
         ours = time.perf_counter() - start
         with installation.uow() as uow:
-            tracked = len(
-                uow.mailboxes.messages.mapped(
-                    _folder_id(installation, mailbox_id), _uv(installation, mailbox_id)
-                )
+            mapped = uow.mailboxes.messages.mapped(
+                _folder_id(installation, mailbox_id), _uv(installation, mailbox_id)
             )
+        tracked = len(mapped)
+        # Nothing lost (a map row per UID) and nothing duplicated (one activity per message).
+        activities = len({m.activity_id for m in mapped.values() if m.activity_id is not None})
         print(f"machine: {machine()}")
         print(f"mbsync: {count / mbsync_seconds:.0f} msg/s ({mbsync_seconds:.1f} s)")
-        print(f"correspondent: {tracked} tracked, {count / ours:.0f} msg/s ({ours:.1f} s)")
+        print(
+            f"correspondent: {tracked} UIDs mapped to {activities} distinct activities, "
+            f"{count / ours:.0f} msg/s ({ours:.1f} s)"
+        )
         print(f"ratio correspondent/mbsync: {mbsync_seconds / ours:.2f}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -69,3 +70,29 @@ def add_user(inst: Installation, email: str | None = None, name: str = "Test Use
 def add_record(inst: Installation, type_name: str, owner: User, **values: str) -> int:
     record = create_record(inst.uow, OPERATOR, type_name, values, owner.email)
     return record.id
+
+
+@dataclass(frozen=True)
+class AccountContact:
+    account_id: int
+    account_name: str
+    contact_id: int
+    address: str
+
+
+def add_account_contact(
+    inst: Installation, owner: User, account_name: str, first: str = "Kim", last: str = "Ito"
+) -> AccountContact:
+    """An account and a contact of it with an address of its own."""
+    account_id = add_record(inst, "account", owner, name=account_name)
+    person = address(first.lower())
+    contact_id = add_record(
+        inst,
+        "contact",
+        owner,
+        first_name=first,
+        last_name=last,
+        email=person,
+        account=str(account_id),
+    )
+    return AccountContact(account_id, account_name, contact_id, person)

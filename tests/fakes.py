@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -23,7 +23,10 @@ from typing import Any, cast
 
 from correspondent.domain.access import ACTIVITY_TYPE, RecordFacts, Role, Scope, ShareAccess
 from correspondent.domain.activity import (
+    ActivityDetails,
     ActivityStatus,
+    ActivitySummary,
+    AttachmentState,
     EmailActivity,
     Party,
     ResolutionMethod,
@@ -231,6 +234,31 @@ class FakeActivities:
 
     def set_regarding(self, activity_id: int, regarding: RecordRef | None) -> None:
         self.data.activities[activity_id].regarding = regarding
+
+    def details(self, activity_ids: Sequence[int]) -> dict[int, ActivityDetails]:
+        found = {}
+        for i in activity_ids:
+            a = self.data.activities[i]
+            people = list(dict.fromkeys((p.role, p.address, p.display_name) for p in a.parties))
+            kept = [f for f in a.attachments if f.status is AttachmentState.SAVED and not f.inline]
+            found[i] = ActivityDetails(tuple(people), len(kept))
+        return found
+
+    def replies(self, activity_id: int, limit: int) -> list[ActivitySummary]:
+        return [
+            ActivitySummary(
+                i,
+                a.subject,
+                a.direction.value,
+                a.sent_at,
+                a.status.value,
+                a.owner_id,
+                a.regarding,
+                a.raw_size,
+            )
+            for i, a in sorted(self.data.activities.items())
+            if a.correlation is not None and a.correlation.parent_id == activity_id
+        ][:limit]
 
     def replace_unresolved_parties(
         self, activity_id: int, address: str, parties: Sequence[Party]
@@ -625,6 +653,9 @@ class FakeBlobStore:
 
     def put(self, digest: str, data: bytes) -> None:
         self.files[digest] = data
+
+    def put_many(self, items: Mapping[str, bytes]) -> None:
+        self.files.update(items)
 
     def get(self, digest: str) -> bytes:
         return self.files[digest]

@@ -33,6 +33,9 @@ class Settings:
     max_message_bytes: int = 50 * 1024 * 1024
     imap_ca_file: Path | None = None
     """PEM file of a private CA that signed the IMAP servers' certificates (default: system)."""
+    public_url: str | None = None
+    """The address users reach this server at, e.g. ``https://crm.example.org`` (behind a
+    reverse proxy, the proxy's). The Outlook add-in's manifest points Outlook there."""
 
     @classmethod
     def from_environment(

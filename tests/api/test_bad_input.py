@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -55,7 +56,7 @@ def test_malformed_wrong_types_and_oversized_bodies(
 
 
 def test_raw_message_size_limit(installation: Installation) -> None:
-    installation.settings.max_message_bytes = 2000
+    installation.settings = dataclasses.replace(installation.settings, max_message_bytes=2000)
     me = make_api_user(installation)
     small_client = TestClient(create_app(installation))
     raw = make_message(sender=address(), to=[me.user.email], body="y" * 5000)

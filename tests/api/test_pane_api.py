@@ -12,7 +12,7 @@ from correspondent.bootstrap import Installation
 from correspondent.domain.access import OPERATOR
 from correspondent.services.admin import settings as admin_settings
 from tests.api.conftest import ApiUser, make_api_user
-from tests.builders import add_record, address, make_message, unique
+from tests.builders import add_account_contact, address, make_message, unique
 
 
 def _track(client: TestClient, who: ApiUser, raw: bytes) -> Any:
@@ -161,17 +161,8 @@ def test_a_party_shows_its_parent_account_when_readable(
     installation: Installation, client: TestClient
 ) -> None:
     alice = make_api_user(installation)
-    account_id = add_record(installation, "account", alice.user, name="Globex")
-    person = address("ann")
-    contact_id = add_record(
-        installation,
-        "contact",
-        alice.user,
-        first_name="Ann",
-        last_name="Lee",
-        email=person,
-        account=str(account_id),
-    )
+    ann = add_account_contact(installation, alice.user, "Globex", "Ann", "Lee")
+    account_id, contact_id, person = ann.account_id, ann.contact_id, ann.address
     activity = _track(
         client,
         alice,

@@ -15,17 +15,7 @@ from correspondent.domain.access import OPERATOR
 from correspondent.services.activities import queries
 from correspondent.services.activities.track import MessageQuarantined, MessageTracker, TrackRequest
 from tests.builders import add_user
-from tests.support.corpus import CORPUS, require_corpus
-
-FILES = (
-    sorted(
-        p
-        for p in CORPUS.rglob("*")
-        if p.is_file() and not p.name.startswith(("LICENSE", "NOTICE", "MIT-LICENSE", "README"))
-    )
-    if CORPUS.is_dir()
-    else []
-)
+from tests.support.corpus import FILES, require_corpus
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

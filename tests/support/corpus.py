@@ -32,3 +32,15 @@ def require_corpus() -> Path:
     if in_ci():
         pytest.fail(f"{message} (in CI the corpus tests must run)", pytrace=False)
     pytest.skip(message, allow_module_level=True)
+
+
+FILES = (
+    sorted(
+        p
+        for p in CORPUS.rglob("*")
+        if p.is_file() and not p.name.startswith(("LICENSE", "NOTICE", "MIT-LICENSE", "README"))
+    )
+    if CORPUS.is_dir()
+    else []
+)
+"""Every message file of the corpus (licence and read-me files aside), in a stable order."""

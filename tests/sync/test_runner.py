@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -27,11 +26,14 @@ def _run(runner: SyncRunner) -> threading.Thread:
     return thread
 
 
-def test_idle_turns_a_move_into_an_activity_within_two_seconds(env: SyncEnv) -> None:
+def test_idle_turns_a_move_into_an_activity_long_before_the_next_poll(env: SyncEnv) -> None:
     folder = unique("Fast")
     env.create(folder)
     env.track_folder(folder)
-    runner = env.runner()
+    # Nothing but IDLE wakes this worker within five minutes (poll, IDLE renewal and lease
+    # renewal all that far apart), so a move seen within 30 s was seen through IDLE — a bound a
+    # busy machine cannot break, unlike a speed limit (speed is bench.sync_mailbox latency's).
+    runner = env.runner(poll_interval=300.0, idle_timeout=300.0, lease_for=timedelta(seconds=900))
     thread = _run(runner)
     try:
         wait_until(lambda: env.runner_has_watchers(runner, 3), what="three IDLE watchers")
@@ -39,10 +41,10 @@ def test_idle_turns_a_move_into_an_activity_within_two_seconds(env: SyncEnv) -> 
         for _ in range(5):
             message_id = env.append("INBOX")
             env.move(message_id, "INBOX", folder)
-            latencies.append(wait_until(lambda m=message_id: env.activity(m), what="the move"))
-        # The p95 over 200 moves is the benchmark's (bench.sync_mailbox latency); here the
-        # median keeps one move delayed by a busy CI machine from failing the suite.
-        assert statistics.median(latencies) < 2.0, latencies
+            latencies.append(
+                wait_until(lambda m=message_id: env.activity(m), timeout=30.0, what="the move")
+            )
+        assert max(latencies) < 30.0, latencies
     finally:
         runner.stop()
         thread.join(timeout=30)

@@ -21,6 +21,7 @@ from correspondent.domain.mailbox import (
 )
 from correspondent.domain.mailbox_rules import (
     SKIP_BEFORE_PROCESS_FROM,
+    SKIP_INCOMING_NONE,
     Adopt,
     FolderRules,
     MessageFacts,
@@ -55,7 +56,18 @@ def test_already_tracked_is_adopted_before_any_rule() -> None:
     assert decide(facts(tracked_activity_id=7), rules, SyncOptions("none")) == Adopt(7)
 
 
-@pytest.mark.parametrize("keyword", ["Track", "track", "$Tracked", "$TRACKED"])
+@pytest.mark.parametrize(
+    "keyword",
+    # The last two: the Outlook add-in's category "Tracked to Correspondent" as a keyword.
+    [
+        "Track",
+        "track",
+        "$Tracked",
+        "$TRACKED",
+        "Tracked_to_Correspondent",
+        "TrackedToCorrespondent",
+    ],
+)
 def test_keywords_request_tracking_in_any_watched_folder(keyword: str) -> None:
     for role in FolderRole:
         rules = FolderRules(role, tracked=False)
@@ -63,6 +75,24 @@ def test_keywords_request_tracking_in_any_watched_folder(keyword: str) -> None:
         assert decide(old, rules, SyncOptions("none", process_from=NOW)) == Track(
             TrackerSource.KEYWORD
         )
+
+
+def test_other_categories_as_keywords_request_nothing() -> None:
+    rules = FolderRules(FolderRole.INBOX, tracked=False)
+    for keyword in ("Tracked", "Correspondent", "Blue_category"):
+        decision = decide(facts(keywords=frozenset({keyword})), rules, SyncOptions("none"))
+        assert decision == Skip(SKIP_INCOMING_NONE)
+
+
+def test_a_verified_set_regarding_header_tracks_with_its_record_unless_already_tracked() -> None:
+    sent = FolderRules(FolderRole.SENT, tracked=False)
+    claimed = facts(claimed_regarding=ACME)
+    assert decide(claimed, sent, SyncOptions("none")) == Track(TrackerSource.MANUAL, ACME)
+    adopted = facts(claimed_regarding=ACME, tracked_activity_id=3)
+    assert decide(adopted, sent, SyncOptions("none")) == Adopt(3)
+    other = RecordRef("case", 9)
+    folder = FolderRules(FolderRole.SENT, tracked=True, regarding=other)
+    assert decide(claimed, folder, SyncOptions()) == Track(TrackerSource.FOLDER, ACME)
 
 
 def test_process_from_compares_whole_seconds() -> None:

@@ -152,7 +152,7 @@ def test_an_unexpected_error_becomes_a_reason_the_user_can_act_on_and_a_logged_t
     def broken(raw: bytes) -> None:
         raise KeyError("secret-from-the-message")
 
-    monkeypatch.setattr(parse_module, "_feed", broken)
+    monkeypatch.setattr(parse_module, "message_tree", broken)
     raw = _HEAD + b"\r\nbody"
     digest = hashlib.sha256(raw).hexdigest()
     with caplog.at_level(logging.ERROR, logger="correspondent.mail.parse"):

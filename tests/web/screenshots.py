@@ -66,12 +66,20 @@ def main(out: Path) -> None:
         wanted = ActivityFilter(owner_id=session.user.id)
         recent = list_activities(inst.uow, actor, wanted, limit=40)
         views = [get_activity(inst.uow, actor, a.id) for a in recent.items]
-        # The richest pane: a reply with attachments and a regarding record, as far as any is.
+        # The richest pane: replies, an address to create a record for, attachments and a
+        # regarding record, as far as any has them.
         best = max(
             views,
-            key=lambda v: (bool(v.correlation), bool(v.attachments), bool(v.regarding)),
+            key=lambda v: (
+                bool(v.replies or v.correlation),
+                any(p.resolution == "no_match" for p in v.parties),
+                any(p.account for p in v.parties),
+                bool(v.attachments),
+                bool(v.regarding),
+            ),
         )
         activity_id = best.id
+        record = next((v.regarding for v in views if v.regarding), None)
         with serving(create_app(inst)) as base, sync_playwright() as playwright:
             browser = launch_chromium(playwright)
             for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
@@ -91,6 +99,9 @@ def main(out: Path) -> None:
                     _shoot(page, out / f"home-{device}-{language}.png")
                     page.goto(f"{base}/activities/{activity_id}")
                     _shoot(page, out / f"activity-{device}-{language}.png")
+                    if record is not None:
+                        page.goto(f"{base}/records/{record.type}/{record.id}")
+                        _shoot(page, out / f"record-{device}-{language}.png")
                     page.goto(base + "/api/v1/docs")
                     page.locator(".swagger-ui .info .title").wait_for()
                     _shoot(page, out / f"api-docs-{device}-{language}.png", full_page=False)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from correspondent.api.errors import BodyTooLarge
+from correspondent.web.framing import addin_csp, embedded_by_addin
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
@@ -22,7 +23,8 @@ class SecurityHeaders:
     """Headers every response gets; a response with a CSP of its own (a web page) keeps it.
 
     Without one (JSON, files, errors) it gets ``API_CSP``, which allows nothing at all, and
-    ``X-Frame-Options: DENY``; web pages set their CSP and framing rules themselves.
+    ``X-Frame-Options: DENY``; web pages set their CSP and framing rules themselves. Pages the
+    Outlook add-in embeds may be framed by Office (``web/framing.py``), whoever made them.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -41,6 +43,8 @@ class SecurityHeaders:
                         (b"content-security-policy", API_CSP.encode()),
                         (b"x-frame-options", b"DENY"),
                     ]
+                if embedded_by_addin(scope["path"]):
+                    headers = _framed_by_office(headers)
                 headers += [
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"no-referrer"),
@@ -52,6 +56,20 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _framed_by_office(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """A page the Outlook add-in embeds: Office may frame it. X-Frame-Options cannot name
+    other origins, so it goes; ``frame-ancestors`` says who may frame the page instead."""
+    framed = []
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered == b"x-frame-options":
+            continue
+        if lowered == b"content-security-policy":
+            value = addin_csp(value.decode("latin-1")).encode("latin-1")
+        framed.append((name, value))
+    return framed
 
 
 class BodySizeLimit:

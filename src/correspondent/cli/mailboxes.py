@@ -19,6 +19,7 @@ from correspondent.domain.access import OPERATOR
 from correspondent.domain.errors import InvalidInput
 from correspondent.domain.mailbox import AuthKind, BackoffPolicy, TlsChoice
 from correspondent.domain.records import RecordRef
+from correspondent.domain.regarding_header import derive_key
 from correspondent.services.activities.track import MessageTracker
 from correspondent.services.blob_collection import housekeep_blobs
 from correspondent.services.mailboxes import add as adding
@@ -27,7 +28,7 @@ from correspondent.services.mailboxes import folders as tracked_folders
 from correspondent.services.mailboxes import remove as removing
 from correspondent.services.mailboxes import status as mailbox_status
 from correspondent.services.mailboxes.connect import MailboxConnector
-from correspondent.services.mailboxes.secrets import SecretBox
+from correspondent.services.mailboxes.secrets import SecretBox, installation_secret
 from correspondent.services.mailboxes.status import MailboxView
 from correspondent.sync.runner import RunnerConfig, SyncRunner
 
@@ -48,6 +49,9 @@ def connector_for(installation: Installation) -> MailboxConnector:
 
 def build_runner(installation: Installation, config: RunnerConfig | None = None) -> SyncRunner:
     tracker = MessageTracker(installation.uow, installation.blobs)
+    config = config or RunnerConfig()
+    if config.regarding_key is None:
+        config.regarding_key = derive_key(installation_secret(installation.settings))
 
     def sweep_blobs() -> str:
         unused, orphaned = housekeep_blobs(installation.uow, installation.blobs)

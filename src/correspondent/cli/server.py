@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
 from typing import Annotated
 
@@ -13,6 +14,7 @@ import typer
 from correspondent.cli import mailboxes
 from correspondent.cli.context import STATE, handle_errors, out_console
 from correspondent.cli.first_steps import startup_message
+from correspondent.domain.errors import InvalidInput
 
 
 def register(app: typer.Typer) -> None:
@@ -45,6 +47,18 @@ def stopping_cleanly() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+def tls_options(certfile: Path | None, keyfile: Path | None) -> tuple[str | None, str | None]:
+    """uvicorn's TLS files from the two flags: both or neither, each a readable file."""
+    if certfile is None and keyfile is None:
+        return None, None
+    if certfile is None or keyfile is None:
+        raise InvalidInput("Give both --ssl-certfile and --ssl-keyfile to serve HTTPS.")
+    for flag, path in (("--ssl-certfile", certfile), ("--ssl-keyfile", keyfile)):
+        if not path.is_file():
+            raise InvalidInput(f"{flag} {path}: no such file.")
+    return str(certfile), str(keyfile)
+
+
 @handle_errors
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -56,6 +70,13 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, help="API processes; the sync still runs once, in this one.")
     ] = 1,
+    ssl_certfile: Annotated[
+        Path | None,
+        typer.Option(help="PEM certificate (chain) to serve HTTPS with; needs --ssl-keyfile."),
+    ] = None,
+    ssl_keyfile: Annotated[
+        Path | None, typer.Option(help="PEM private key of --ssl-certfile.")
+    ] = None,
 ) -> None:
     """Run the HTTP server (seeding a demo organisation on first start) and the mailbox sync.
 
@@ -66,6 +87,9 @@ def serve(
     import uvicorn
 
     from correspondent.api.app import create_app, freeze_long_lived_objects
+
+    cert, key = tls_options(ssl_certfile, ssl_keyfile)
+    scheme = "https" if cert else "http"
     from correspondent.demo.seed import demo_admin_if_present, seed_demo_if_empty
 
     installation = STATE.installation()
@@ -76,7 +100,7 @@ def serve(
                 out_console.print(summary, highlight=False)
         example_user = demo_admin_if_present(installation) if demo else None
         out_console.print(
-            startup_message(installation.settings, f"http://{host}:{port}", example_user),
+            startup_message(installation.settings, f"{scheme}://{host}:{port}", example_user),
             highlight=False,
         )
         runner = mailboxes.start_background_sync(installation) if sync else None
@@ -84,13 +108,17 @@ def serve(
             if workers == 1:
                 api = create_app(installation)
                 freeze_long_lived_objects()
-                uvicorn.run(api, host=host, port=port, log_level="info")
+                uvicorn.run(
+                    api, host=host, port=port, log_level="info", ssl_certfile=cert, ssl_keyfile=key
+                )
             else:
                 from correspondent.api import asgi, server
 
                 asgi.export_settings(installation.settings)
-                server.serve("correspondent.api.asgi:app", host=host, port=port, workers=workers,
-                             factory=True, log_level="info")  # fmt: skip
+                server.serve(
+                    "correspondent.api.asgi:app", host=host, port=port, workers=workers,
+                    factory=True, log_level="info", ssl_certfile=cert, ssl_keyfile=key,
+                )  # fmt: skip
         finally:
             if runner is not None:
                 mailboxes.stop_background_sync(runner)

@@ -173,6 +173,16 @@ def content_digest(data: bytes) -> str:
 
 
 @dataclass(frozen=True)
+class ActivityDetails:
+    """What a timeline entry adds to the summary: who took part, and how many files it kept."""
+
+    participants: tuple[tuple[PartyRole, str, str], ...]
+    """(role, address, display name) in the message's order."""
+    attachment_count: int
+    """Kept files that are not inline images."""
+
+
+@dataclass(frozen=True)
 class ActivitySummary:
     """The columns a list or timeline entry shows."""
 

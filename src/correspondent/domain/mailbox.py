@@ -23,6 +23,20 @@ from correspondent.domain.records import RecordRef
 
 TRACKED_KEYWORD = "$Tracked"
 """Written on every tracked message; removing it in a mail client untracks (§8)."""
+TRACKED_CATEGORY = "Tracked to Correspondent"
+"""The Outlook category the add-in sets on a message it tracks (and removes on untrack)."""
+# An IMAP keyword is an atom, without spaces, so a server that shows Outlook categories as
+# keywords (Exchange does, for the categories it can spell as atoms) cannot show this one as it
+# is named; these are the spellings the sync takes for it (case-insensitively), like $Tracked.
+TRACKED_CATEGORY_KEYWORDS = frozenset(
+    {"tracked_to_correspondent", "trackedtocorrespondent", "tracked-to-correspondent"}
+)
+
+
+def means_tracked(keyword: str) -> bool:
+    """``$Tracked``, or the add-in's category where the server exposes it as a keyword."""
+    lowered = keyword.lower()
+    return lowered == TRACKED_KEYWORD.lower() or lowered in TRACKED_CATEGORY_KEYWORDS
 
 
 class AuthKind(enum.StrEnum):

@@ -5,9 +5,12 @@ adds what the CRM knows (is this a reply to tracked mail? is the sender a CRM re
 user already track it?), then asks :func:`decide`. Only messages decided ``Track`` have their
 bodies fetched. The order of the rules, first match wins:
 
-1. a folder the user tracks: track, source ``folder``, linked to the folder's record if any;
+1. a folder the user tracks: track, source ``folder``, linked to the folder's record if any
+   (or to the record the sender chose with Set Regarding, which is more specific);
 2. the user already tracks the message (from the CLI, the API, another folder): ``Adopt`` it,
    i.e. remember the UID and write ``$Tracked`` on it, without a new tracker;
+2b. sent mail whose sender chose its regarding record before sending (a verified Set Regarding
+   header, see ``domain.regarding_header``): track, source ``manual``, linked to that record;
 3. the request keyword (``Track`` by default) or ``$Tracked`` set in a mail client: track,
    source ``keyword`` (this is how a user tracks offline, BEHAVIOUR §8);
 4. mail older than the mailbox's "process from" time: skipped;
@@ -27,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from correspondent.domain.activity import TrackerSource
-from correspondent.domain.mailbox import TRACKED_KEYWORD, FolderRole
+from correspondent.domain.mailbox import FolderRole, means_tracked
 from correspondent.domain.records import RecordRef
 
 
@@ -50,6 +53,8 @@ class MessageFacts:
     sender: SenderKind = SenderKind.UNKNOWN
     tracked_activity_id: int | None = None
     """The activity of this message the user already tracks, if any."""
+    claimed_regarding: RecordRef | None = None
+    """The record its sender chose before sending (a verified Set Regarding header)."""
 
 
 @dataclass(frozen=True)
@@ -69,9 +74,10 @@ class SyncOptions:
     process_from: datetime | None = None
 
     def wants_tracking(self, keywords: frozenset[str]) -> bool:
-        """The request keyword or ``$Tracked`` is set (keywords compare case-insensitively)."""
-        lowered = {keyword.lower() for keyword in keywords}
-        return self.track_keyword.lower() in lowered or TRACKED_KEYWORD.lower() in lowered
+        """The request keyword, ``$Tracked`` or the Outlook add-in's category as a keyword is
+        set (keywords compare case-insensitively)."""
+        wanted = self.track_keyword.lower()
+        return any(keyword.lower() == wanted or means_tracked(keyword) for keyword in keywords)
 
 
 @dataclass(frozen=True)
@@ -110,9 +116,11 @@ _INCOMING_SKIPS = {
 def decide(facts: MessageFacts, folder: FolderRules, options: SyncOptions) -> Decision:
     """Track, adopt or skip one message (see the module docstring for the rule order)."""
     if folder.tracked:
-        return Track(TrackerSource.FOLDER, folder.regarding)
+        return Track(TrackerSource.FOLDER, facts.claimed_regarding or folder.regarding)
     if facts.tracked_activity_id is not None:
         return Adopt(facts.tracked_activity_id)
+    if facts.claimed_regarding is not None:
+        return Track(TrackerSource.MANUAL, facts.claimed_regarding)
     if options.wants_tracking(facts.keywords):
         return Track(TrackerSource.KEYWORD)
     if (

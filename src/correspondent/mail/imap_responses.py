@@ -24,7 +24,10 @@ from correspondent.domain.errors import InvalidInput
 SPECIAL_USE_FLAGS = frozenset(
     {"\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Important", "\\Junk", "\\Sent", "\\Trash"}
 )
-HEADER_FIELDS = "MESSAGE-ID IN-REPLY-TO REFERENCES FROM TO CC SUBJECT DATE"
+# X-CORRESPONDENT-REGARDING: Set Regarding written by the Outlook add-in before sending.
+HEADER_FIELDS = (
+    "MESSAGE-ID IN-REPLY-TO REFERENCES FROM TO CC SUBJECT DATE X-CORRESPONDENT-REGARDING"
+)
 CHANGE_RESPONSES = frozenset({b"EXISTS", b"EXPUNGE", b"FETCH", b"RECENT"})
 
 

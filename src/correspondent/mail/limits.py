@@ -56,17 +56,25 @@ class Deadline:
 
     def __init__(self, limits: ParseLimits) -> None:
         self._limits = limits
+        started = time.monotonic()
         self._cpu_ends_at = time.thread_time() + limits.time_budget_seconds
-        self._elapsed_ends_at = time.monotonic() + limits.elapsed_limit_seconds
+        self._check_from = started + min(limits.time_budget_seconds, limits.elapsed_limit_seconds)
+        self._elapsed_ends_at = started + limits.elapsed_limit_seconds
 
     def check(self, stage: str) -> None:
+        # A thread cannot have used more processor time than has passed: until a budget has
+        # passed on the (cheap, vDSO) monotonic clock, neither can be exceeded, and the thread
+        # clock, a system call that took 7 % of an initial sync, is not read.
+        now = time.monotonic()
+        if now < self._check_from:
+            return
         if time.thread_time() > self._cpu_ends_at:
             raise LimitExceeded(
                 f"message needs more than {self._limits.time_budget_seconds:g} s of processor "
                 f"time to parse (stopped while {stage})",
                 "time_budget_seconds",
             )
-        if time.monotonic() > self._elapsed_ends_at:
+        if now > self._elapsed_ends_at:
             raise MessageDeferred(
                 f"parsing was stopped after {self._limits.elapsed_limit_seconds:g} s while "
                 f"{stage} because the machine was too busy; the message can be tried again"
@@ -97,6 +105,8 @@ def check_raw(raw: bytes, limits: ParseLimits) -> None:
         )
     # Every multipart declares a boundary, so this bounds the part count from below without
     # parsing; it keeps pathological nesting away from the recursive parser.
+    if raw.lower().count(b"boundary") <= limits.max_parts:
+        return  # the regular expression cannot find more matches than that; it costs 6x more
     boundaries = len(_BOUNDARY_PARAM.findall(raw))
     if boundaries > limits.max_parts:
         raise LimitExceeded(

@@ -46,8 +46,15 @@ from correspondent.mail.limits import (
 )
 from correspondent.mail.message import ParsedMessage
 from correspondent.mail.mime_parts import Bodies, collect_bodies, get_param
+from correspondent.mail.mime_split import split_message
 
-__all__ = ["PARSER_FAULT_REASON", "LimitExceeded", "ParseLimits", "parse_message"]
+__all__ = [
+    "PARSER_FAULT_REASON",
+    "LimitExceeded",
+    "ParseLimits",
+    "message_tree",
+    "parse_message",
+]
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +67,9 @@ PARSER_FAULT_REASON = (
 characters of the message's sha256, as logged)."""
 
 _FEED_CHUNK = 1024 * 1024
+# The fast path holds the message as one str (and its parts as slices of it): for big messages
+# the feed parser's 1 MiB slices keep the peak lower (see the module docstring).
+_FAST_PATH_MAX_BYTES = 8 * 1024 * 1024
 _UTF8_BOM = b"\xef\xbb\xbf"
 _LINE_BREAKS = re.compile(r"[\r\n]")
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
@@ -116,8 +126,12 @@ class _RawHeaderPolicy(EmailPolicy):
 _POLICY = _RawHeaderPolicy()
 
 
-def _feed(raw: bytes) -> Message:
-    parser = BytesFeedParser(policy=_POLICY)
+def message_tree(raw: bytes, *, fast_path: bool = True) -> Message:
+    """The MIME tree of ``raw``, as the stdlib feed parser builds it (after the repairs below).
+
+    ``fast_path``: build it with ``mime_split`` when the message is one it reproduces exactly
+    (nearly all mail; several times faster), else with the feed parser.
+    """
     # Editors on Windows save .eml files with a UTF-8 byte-order mark; it is not part of the
     # first field name (MimeKit skips it too).
     start = len(_UTF8_BOM) if raw.startswith(_UTF8_BOM) else 0
@@ -130,6 +144,14 @@ def _feed(raw: bytes) -> Message:
         # line there, and the rest of the field, not being a field, would end the header block:
         # every field after it would be lost. MimeKit keeps the CR in the value; we unfold it.
         header = _BARE_CR.sub(b" ", header)
+    if fast_path and len(raw) <= _FAST_PATH_MAX_BYTES:
+        text = header.decode("ascii", "surrogateescape") + raw[header_end:].decode(
+            "ascii", "surrogateescape"
+        )
+        tree = split_message(text, _POLICY)
+        if tree is not None:
+            return tree
+    parser = BytesFeedParser(policy=_POLICY)
     parser.feed(header)
     view = memoryview(raw)
     for start in range(header_end, len(raw), _FEED_CHUNK):
@@ -150,7 +172,7 @@ def _parse(raw: bytes, limits: ParseLimits) -> ParsedMessage:
     deadline = Deadline(limits)
     check_raw(raw, limits)
     try:
-        message = _feed(raw)
+        message = message_tree(raw)
     except RecursionError:
         raise LimitExceeded(
             f"MIME nesting deeper than {limits.max_depth} levels (parser recursion limit)",

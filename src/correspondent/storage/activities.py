@@ -12,17 +12,26 @@ from sqlalchemy.exc import IntegrityError
 
 from correspondent.domain.activity import (
     MAX_STORED_MESSAGE_ID,
+    ActivityDetails,
     ActivityStatus,
+    ActivitySummary,
     AttachmentState,
     EmailActivity,
     Party,
+    PartyRole,
     ResolutionMethod,
     Tracker,
     TrackerSource,
 )
 from correspondent.domain.errors import DuplicateActivity
 from correspondent.domain.records import RecordRef
-from correspondent.storage.activity_rows import activity_from_row, load_children, ref_or_none
+from correspondent.storage.activity_rows import (
+    SUMMARY_COLUMNS,
+    activity_from_row,
+    load_children,
+    ref_or_none,
+    summary_of,
+)
 from correspondent.storage.sql import insert_ignoring_duplicates
 from correspondent.storage.tables import (
     activities,
@@ -240,6 +249,49 @@ class ActivityRepository:
                 modified_at=datetime.now(UTC),
             )
         )
+
+    def details(self, activity_ids: Sequence[int]) -> dict[int, ActivityDetails]:
+        self.flush()
+        if not activity_ids:
+            return {}
+        ids = list(set(activity_ids))
+        people: dict[int, list[tuple[PartyRole, str, str]]] = {i: [] for i in ids}
+        seen: dict[int, set[tuple[str, str]]] = {i: set() for i in ids}
+        for p in self.conn.execute(
+            sa.select(
+                activity_parties.c.activity_id,
+                activity_parties.c.role,
+                activity_parties.c.address,
+                activity_parties.c.display_name,
+            )
+            .where(activity_parties.c.activity_id.in_(ids))
+            .order_by(activity_parties.c.id)
+        ):
+            # An address matching several records is one party per record: shown once.
+            if (p.role, p.address) not in seen[p.activity_id]:
+                seen[p.activity_id].add((p.role, p.address))
+                people[p.activity_id].append((PartyRole(p.role), p.address, p.display_name))
+        counted = self.conn.execute(
+            sa.select(activity_attachments.c.activity_id, sa.func.count().label("files"))
+            .where(
+                activity_attachments.c.activity_id.in_(ids),
+                activity_attachments.c.status == AttachmentState.SAVED.value,
+                activity_attachments.c.inline.is_(False),
+            )
+            .group_by(activity_attachments.c.activity_id)
+        )
+        counts = {r.activity_id: int(r.files) for r in counted}
+        return {i: ActivityDetails(tuple(people[i]), int(counts.get(i, 0))) for i in ids}
+
+    def replies(self, activity_id: int, limit: int) -> list[ActivitySummary]:
+        self.flush()
+        query: sa.Select[Any] = (
+            sa.select(*SUMMARY_COLUMNS)
+            .where(activities.c.parent_id == activity_id)
+            .order_by(activities.c.id)
+            .limit(limit)
+        )
+        return [summary_of(r) for r in self.conn.execute(query)]
 
     def replace_unresolved_parties(
         self, activity_id: int, address: str, parties: Sequence[Party]

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 from correspondent.domain.errors import CorrespondentError
@@ -19,6 +22,20 @@ from correspondent.domain.errors import CorrespondentError
 
 class BlobMissing(CorrespondentError):
     """A blob the database refers to is not in the store (the data dir was damaged)."""
+
+
+_WRITERS = 8
+"""Threads that write (and fsync) the files of one ``put_many`` at the same time."""
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _writers() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(_WRITERS, thread_name_prefix="blob-writer")
+        return _pool
 
 
 class FileBlobStore:
@@ -49,6 +66,23 @@ class FileBlobStore:
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
             raise
+
+    def put_many(self, items: Mapping[str, bytes]) -> None:
+        """``put`` every item, the files written in parallel threads; each is fsynced before
+        this returns, as with ``put``.
+
+        One fsync after another waits for one journal commit each (about 3 ms here); the file
+        system commits concurrent fsyncs together, so eight writers store a batch's files about
+        ten times faster. All writes finish before the first error (if any) is raised.
+        """
+        if len(items) <= 1:
+            for digest, data in items.items():
+                self.put(digest, data)
+            return
+        futures = [_writers().submit(self.put, digest, data) for digest, data in items.items()]
+        wait(futures)
+        for future in futures:
+            future.result()
 
     def get(self, digest: str) -> bytes:
         try:

@@ -123,6 +123,7 @@ class ListingRepository:
         sent_after: datetime | None = None,
         sent_before: datetime | None = None,
         before_id: int | None = None,
+        direction: str | None = None,
         limit: int = 50,
     ) -> list[ActivitySummary]:
         """Newest first (by id); ``related``: regarding or party is any of these records, or
@@ -140,6 +141,7 @@ class ListingRepository:
             sent_after is not None,
             sent_before is not None,
             before_id is not None,
+            direction is not None,
         )
         params: dict[str, Any] = {
             **scope_params(scope, "scope_"),
@@ -148,6 +150,7 @@ class ListingRepository:
             "sent_after": sent_after,
             "sent_before": sent_before,
             "before_id": before_id,
+            "direction": direction,
         }
         for type_name, ids in related_ids.items():
             params[f"related_{type_name}"] = ids if len(ids) > 1 else ids[0]
@@ -206,6 +209,7 @@ class _PageShape:
     sent_after: bool
     sent_before: bool
     before_id: bool
+    direction: bool = False
 
 
 @lru_cache(maxsize=256)
@@ -214,7 +218,7 @@ def _activity_page_query(shape: _PageShape) -> sa.Select[Any]:
 
     Parameters: ``scope_*`` (``scope_params``), ``related_{type}``, ``account``,
     ``regarding_type``/``regarding_id``, ``party_id``, ``owner_id``, ``sent_after``,
-    ``sent_before``, ``before_id`` and ``page_limit``.
+    ``sent_before``, ``before_id``, ``direction`` and ``page_limit``.
     """
     source: sa.FromClause = activities
     if shape.related or shape.contacts:
@@ -250,6 +254,8 @@ def _activity_page_query(shape: _PageShape) -> sa.Select[Any]:
         query = query.where(activities.c.sent_at < sa.bindparam("sent_before"))
     if shape.before_id:
         query = query.where(activities.c.id < sa.bindparam("before_id"))
+    if shape.direction:
+        query = query.where(activities.c.direction == sa.bindparam("direction"))
     return query.order_by(activities.c.id.desc()).limit(sa.bindparam("page_limit"))
 
 

@@ -8,6 +8,7 @@ the visible "gave up" entry until Test & Enable reschedules it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -67,6 +68,17 @@ class FailureList:
                 mailbox_failures.c.uid == uid,
             )
         )
+
+    def resolve_failures(self, folder_id: int, uidvalidity: int, uids: Sequence[int]) -> None:
+        """``resolve_failure`` for many UIDs, in one statement."""
+        if uids:
+            self.conn.execute(
+                sa.delete(mailbox_failures).where(
+                    mailbox_failures.c.folder_id == folder_id,
+                    mailbox_failures.c.uidvalidity == uidvalidity,
+                    mailbox_failures.c.uid.in_(list(uids)),
+                )
+            )
 
     def retry_given_up(self, mailbox_id: int, now: datetime) -> int:
         """Put the messages the sync gave up on back on the schedule, from the first attempt."""

@@ -19,7 +19,7 @@ from correspondent.domain.folder_messages import MappedMessage, Outcome
 from correspondent.domain.records import RecordRef
 from correspondent.storage.mailbox_failures import FailureList
 from correspondent.storage.mailbox_tables import mailbox_failures, mailbox_messages
-from correspondent.storage.sql import insert_ignoring_duplicates
+from correspondent.storage.sql import insert_ignoring_duplicates, upsert_rows
 from correspondent.storage.tables import activities, activity_trackers
 
 
@@ -64,6 +64,37 @@ class MailboxMessageRepository(FailureList):
                 .where(*self._uid_is(folder_id, uidvalidity, [uid]))
                 .values(activity_id=activity_id, outcome=outcome.value, keyword_written=False)
             )
+
+    def record_many(
+        self,
+        mailbox_id: int,
+        folder_id: int,
+        uidvalidity: int,
+        rows: Sequence[tuple[int, int | None, str | None, Outcome]],
+        now: datetime,
+    ) -> None:
+        """``record`` for each (uid, activity id, Message-ID, outcome), in one statement."""
+        upsert_rows(
+            self.conn,
+            mailbox_messages,
+            [
+                {
+                    "mailbox_id": mailbox_id,
+                    "folder_id": folder_id,
+                    "uidvalidity": uidvalidity,
+                    "uid": uid,
+                    "activity_id": activity_id,
+                    "message_id": message_id,
+                    "outcome": outcome.value,
+                    "keyword_written": False,
+                    "created_at": now,
+                }
+                for uid, activity_id, message_id, outcome in rows
+            ],
+            ["mailbox_id", "folder_id", "uidvalidity", "uid"],
+            replace=["activity_id", "outcome"],
+            constants={"keyword_written": False},
+        )
 
     def mapped(
         self, folder_id: int, uidvalidity: int, uids: Iterable[int] | None = None

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 """The newest migration's ``revision``: update it with every new migration.
 ``tests/integration/test_migrations.py`` fails while it differs from Alembic's head."""
 

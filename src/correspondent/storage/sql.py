@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -49,3 +50,26 @@ def upsert_increment(
         index_elements=[key], set_={counter: table.c[counter] + stmt.excluded[counter]}
     )
     conn.execute(stmt, rows)
+
+
+def upsert_rows(
+    conn: Connection,
+    table: sa.Table,
+    rows: Sequence[dict[str, Any]],
+    conflict_columns: list[str],
+    *,
+    replace: Sequence[str],
+    constants: Mapping[str, Any],
+) -> None:
+    """INSERT the rows; where a row with the same ``conflict_columns`` exists, set its
+    ``replace`` columns to the new row's values and its ``constants`` columns to those values.
+
+    One statement executed for all rows (psycopg pipelines them), not a round trip per row.
+    """
+    if not rows:
+        return
+    insert = _dialect_insert(conn)
+    stmt = insert(table)
+    set_: dict[str, Any] = {column: stmt.excluded[column] for column in replace}
+    set_.update(constants)
+    conn.execute(stmt.on_conflict_do_update(index_elements=conflict_columns, set_=set_), rows)

@@ -135,7 +135,12 @@ activities = sa.Table(
     sa.Column("regarding_type", sa.String(40), nullable=True),
     sa.Column("regarding_id", sa.Integer, nullable=True),
     sa.Column("status", sa.String(20), nullable=False),
-    sa.Column("parent_id", sa.ForeignKey("activities.id", ondelete="SET NULL"), nullable=True),
+    sa.Column(
+        "parent_id",
+        sa.ForeignKey("activities.id", ondelete="SET NULL"),
+        nullable=True,
+        index=True,
+    ),
     sa.Column("correlation_method", sa.String(20), nullable=True),
     _created(),
     _modified(),

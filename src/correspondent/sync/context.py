@@ -32,6 +32,8 @@ class SyncContext:
     header_batch: int = 200
     message_retry: MessageRetryPolicy = field(default_factory=MessageRetryPolicy)
     stop_requested: Callable[[], bool] = field(default=lambda: False)
+    regarding_key: bytes | None = None
+    """Verifies Set Regarding headers in the Sent folder; None: they are not honoured."""
 
     def renew_lease(self, uow: UnitOfWork) -> None:
         """Called inside every committing transaction of the sync: no lease, no commit."""

@@ -10,6 +10,7 @@ from email.parser import BytesHeaderParser
 
 from correspondent.domain.mailbox_rules import MessageFacts, SenderKind
 from correspondent.domain.records import RECORD_KINDS, USER_TYPE
+from correspondent.domain.regarding_header import HEADER_NAME as REGARDING_HEADER
 from correspondent.mail.headers import (
     RAW_FIELDS,
     parse_addresses,
@@ -32,6 +33,8 @@ class HeaderSummary:
     answers: tuple[str, ...]
     """In-Reply-To and References ids."""
     sender: str | None
+    regarding_header: str | None = None
+    """The Set Regarding header's value (``domain.regarding_header``), unchecked."""
 
 
 def summarise(headers: MessageHeaders) -> HeaderSummary:
@@ -49,6 +52,7 @@ def summarise(headers: MessageHeaders) -> HeaderSummary:
         parse_message_id(parsed.get("message-id")),
         tuple(answers),
         senders[0].address if senders else None,
+        parsed.get(REGARDING_HEADER.lower()),
     )
 
 

@@ -155,6 +155,7 @@ class MailboxWorker(threading.Thread):
             header_batch=runner.config.header_batch,
             message_retry=runner.config.message_retry,
             stop_requested=self.stopping,
+            regarding_key=runner.config.regarding_key,
         )
         return mailbox, ctx
 

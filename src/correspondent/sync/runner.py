@@ -80,6 +80,9 @@ class RunnerConfig:
     """Seconds between runs of the housekeeping callable."""
     housekeeping_first_delay: float = 300.0
     """Seconds from start to the first run (at most one interval)."""
+    regarding_key: bytes | None = None
+    """The key that signs Set Regarding headers (``domain.regarding_header``); without it the
+    sync does not honour them."""
 
 
 class SyncRunner:

@@ -24,6 +24,7 @@ from correspondent.web.routes import (
     admin_users,
     api_docs,
     home,
+    outlook,
     records,
     search,
     sign_in,
@@ -63,7 +64,7 @@ def install_web(app: FastAPI) -> None:
         )
     app.state.web_templates = build_environment()
     app.state.web_catalogs = load_catalogs()
-    routers = [sign_in, home, activities, records, tracking, search, api_docs]
+    routers = [sign_in, home, activities, records, tracking, search, api_docs, outlook]
     routers += [admin_users, admin_settings, admin_access, admin_mail]
     for module in routers:
         app.include_router(module.router)

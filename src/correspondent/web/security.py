@@ -3,7 +3,8 @@
 Pages load only our own scripts and styles (no inline script, no ``unsafe-eval``); htmx is
 configured not to evaluate anything (``allowEval: false``) and not to inject its own styles.
 ``frame-ancestors 'self'``: only our own pages may frame them (the message body frame); the
-Outlook add-in will add its hosts here when it exists.
+pages the Outlook add-in embeds are framed by Office's hosts too (``framing.py``), and the
+Outlook add-in's own panes (``ADDIN_CSP``) by Outlook on the web.
 
 CSRF: a signed-in form repeats the session's CSRF token (the synchroniser-token pattern, the same
 token the API wants in ``X-CSRF-Token``). The sign-in form has no session yet, so it uses a
@@ -30,6 +31,20 @@ DOCS_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; form-action 'none'; base-uri 'none'; "
     "frame-ancestors 'none'"
+)
+
+
+# The Outlook add-in's pages: Office.js must come from Microsoft's CDN, and Outlook on the web
+# shows the panes in frames of its own pages (desktop Outlook uses a web view, no frame).
+OFFICE_JS_ORIGIN = "https://appsforoffice.microsoft.com"
+OUTLOOK_FRAME_ANCESTORS = (
+    "https://outlook.office.com https://outlook.office365.com https://outlook.live.com "
+    "https://outlook.cloud.microsoft https://*.officeapps.live.com"
+)
+ADDIN_CSP = (
+    f"default-src 'none'; script-src 'self' {OFFICE_JS_ORIGIN}; style-src 'self'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; "
+    f"base-uri 'none'; frame-ancestors 'self' {OUTLOOK_FRAME_ANCESTORS}"
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -28,16 +28,22 @@ from correspondent.domain.access import ACTIVITY_TYPE
 from correspondent.domain.activity import Direction
 from correspondent.domain.errors import InvalidInput
 from correspondent.domain.records import RecordRef
+from correspondent.domain.regarding_header import derive_key
 from correspondent.services.activities import attachments, party_records, queries
 from correspondent.services.activities import regarding as relinking
 from correspondent.services.activities import untrack as untracking
 from correspondent.services.activities.attachments import FileContent
 from correspondent.services.activities.party_records import PartyRecordCreated
 from correspondent.services.activities.queries import ActivityFilter
+from correspondent.services.activities.regarding_header import (
+    RegardingHeader,
+    issue_regarding_header,
+)
 from correspondent.services.activities.track import MessageTracker
 from correspondent.services.activities.track_for_user import TrackedMessage, track_for_user
 from correspondent.services.activities.views import ActivityView
 from correspondent.services.admin import sharing as api_sharing
+from correspondent.services.mailboxes.secrets import installation_secret
 
 router = APIRouter(tags=["activities"])
 RefText = Annotated[
@@ -164,6 +170,29 @@ def set_regarding(
     ref = regarding_ref(body.regarding)
     relinking.set_regarding(inst.uow, principal.actor, activity_id, ref, principal.user.email)
     return queries.get_activity(inst.uow, principal.actor, activity_id)
+
+
+@router.post("/regarding-header", response_model=RegardingHeader)
+def regarding_header(
+    body: RegardingIn, principal: PrincipalDep, inst: InstallationDep
+) -> RegardingHeader:
+    """The signed internet header that makes a draft tracked with ``regarding`` once sent.
+
+    The Outlook add-in's compose pane writes it into the message; when the sent copy reaches
+    the user's synced Sent folder, the sync tracks it linked to that record. It is valid for
+    this user and record only, for 30 days, and cannot be forged (HMAC with the server's key).
+    """
+    ref = regarding_ref(body.regarding)
+    if ref is None:
+        raise InvalidInput("Choose the record the message is regarding.")
+    return issue_regarding_header(
+        inst.uow,
+        principal.actor,
+        principal.user.email,
+        ref,
+        key=derive_key(installation_secret(inst.settings)),
+        now=datetime.now(UTC),
+    )
 
 
 @router.post(

@@ -109,7 +109,7 @@ def list_activities_in_full(
         for item in items:
             activity = uow.activities.get(item.id)
             if activity is not None:
-                views.append(full_view(uow, actor, activity, bodies=False, actions=False))
+                views.append(full_view(uow, actor, activity, bodies=False, pane=False))
         return Page(views, next_cursor)
 
 

@@ -412,5 +412,4 @@ class MessageTracker:
         if not uses:
             return
         uow.blob_refs.acquire({d: (len(contents[d]), n) for d, n in uses.items()})
-        for digest in sorted(contents):
-            self.blobs.put(digest, contents[digest])
+        self.blobs.put_many(contents)

@@ -101,6 +101,18 @@ class TrackerView:
 
 
 @dataclass(frozen=True)
+class ReplyView:
+    """A tracked reply to this activity (correlated to it), as the thread shows it."""
+
+    __pydantic_config__ = DOCUMENTED
+
+    id: int
+    subject: str
+    direction: str
+    sent_at: str | None
+
+
+@dataclass(frozen=True)
 class ActionsView:
     """What the viewer may do with the activity, so a pane offers only those actions; the use
     cases check the same rules again when asked."""
@@ -150,6 +162,8 @@ class ActivityView:
     """Sanitised HTML."""
     actions: ActionsView | None = None
     """What the viewer may do (null in lists)."""
+    replies: list[ReplyView] = dataclasses.field(default_factory=list)
+    """The tracked replies the viewer may read, oldest first (empty in lists)."""
 
     def as_json(self, *, bodies: bool = True) -> dict[str, Any]:
         """The view as JSON values; without the bodies where a list or a summary prints it."""
@@ -187,11 +201,11 @@ def full_view(
     activity: EmailActivity,
     *,
     bodies: bool = True,
-    actions: bool = True,
+    pane: bool = True,
 ) -> ActivityView:
     """The activity as ``actor`` may see it; links to records they may not read are hidden.
 
-    With ``actions``, also what the actor may do with it (one more query)."""
+    With ``pane``, also what the actor may do with it and its replies (three more queries)."""
     assert activity.id is not None
     refs = {p.record for p in activity.parties if p.record}
     if activity.regarding:
@@ -252,8 +266,23 @@ def full_view(
         regarding_hidden=regarding_hidden,
         text_body=activity.text_body if bodies else None,
         html_body=activity.html_body if bodies else None,
-        actions=actions_of(uow, actor, activity) if actions else None,
+        actions=actions_of(uow, actor, activity) if pane else None,
+        replies=replies_of(uow, actor, activity.id) if pane else [],
     )
+
+
+MAX_REPLIES = 100
+"""A thread pane lists at most this many replies of one message."""
+
+
+def replies_of(uow: UnitOfWork, actor: Actor, activity_id: int) -> list[ReplyView]:
+    found = uow.activities.replies(activity_id, MAX_REPLIES)
+    shown = readable_refs(uow, actor, [RecordRef(ACTIVITY_TYPE, r.id) for r in found])
+    return [
+        ReplyView(r.id, r.subject, r.direction, r.sent_at.isoformat() if r.sent_at else None)
+        for r in found
+        if RecordRef(ACTIVITY_TYPE, r.id) in shown
+    ]
 
 
 def actions_of(uow: UnitOfWork, actor: Actor, activity: EmailActivity) -> ActionsView:

@@ -53,6 +53,14 @@ class SecretBox:
             ) from error
 
 
+def installation_secret(settings: Settings) -> bytes:
+    """The installation's secret as bytes, for deriving keys of other purposes from it
+    (``CORRESPONDENT_SECRET_KEY``, else the key file, as for the mailbox secrets)."""
+    if settings.secret_key:
+        return settings.secret_key.encode("utf-8")
+    return _key_file(settings.data_dir / "secret.key")
+
+
 def _key_file(path: Path) -> bytes:
     """Read the key file, creating it with rights 0600 when absent (atomic: link a temp file)."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from correspondent.domain.access import Scope
 from correspondent.domain.activity import (
+    ActivityDetails,
     ActivityStatus,
     ActivitySummary,
     EmailActivity,
@@ -46,6 +47,14 @@ class ActivityRepository(Protocol):
     def add_notification(self, activity_id: int, text: str) -> None: ...
 
     def set_regarding(self, activity_id: int, regarding: RecordRef | None) -> None: ...
+
+    def details(self, activity_ids: Sequence[int]) -> dict[int, ActivityDetails]:
+        """Participants and the count of kept files of each activity, for a timeline page."""
+        ...
+
+    def replies(self, activity_id: int, limit: int) -> list[ActivitySummary]:
+        """The activities correlated to this one as their parent, oldest first."""
+        ...
 
     def replace_unresolved_parties(
         self, activity_id: int, address: str, parties: Sequence[Party]
@@ -126,7 +135,8 @@ class ListingRepository(Protocol):
         sent_after: datetime | None = None,
         sent_before: datetime | None = None,
         before_id: int | None = None,
+        direction: str | None = None,
         limit: int = 50,
     ) -> list[ActivitySummary]:
         """Newest first (by id); ``related``: regarding or party is any of these records, or
-        (``contacts_of``) any contact of that account."""
+        (``contacts_of``) any contact of that account; ``direction``: incoming or outgoing."""

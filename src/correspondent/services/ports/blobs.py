@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from correspondent.domain.quarantine import QuarantinedMessage
@@ -49,6 +49,9 @@ class BlobStore(Protocol):
     """Files by SHA-256 digest, written once."""
 
     def put(self, digest: str, data: bytes) -> None: ...
+
+    def put_many(self, items: Mapping[str, bytes]) -> None:
+        """``put`` each digest -> data; all are durable when it returns."""
 
     def get(self, digest: str) -> bytes: ...
 

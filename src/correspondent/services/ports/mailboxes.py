@@ -29,6 +29,16 @@ class MailboxMessageRepository(Protocol):
     ) -> None:
         """Remember what became of one UID; a second record of the same UID updates it."""
 
+    def record_many(
+        self,
+        mailbox_id: int,
+        folder_id: int,
+        uidvalidity: int,
+        rows: Sequence[tuple[int, int | None, str | None, Outcome]],
+        now: datetime,
+    ) -> None:
+        """``record`` for each (uid, activity id, Message-ID, outcome), in one statement."""
+
     def mapped(
         self, folder_id: int, uidvalidity: int, uids: Iterable[int] | None = None
     ) -> dict[int, MappedMessage]: ...
@@ -73,6 +83,9 @@ class MailboxMessageRepository(Protocol):
     def failures(self, mailbox_id: int, folder_id: int | None = None) -> list[FailedMessage]: ...
 
     def resolve_failure(self, folder_id: int, uidvalidity: int, uid: int) -> None: ...
+
+    def resolve_failures(self, folder_id: int, uidvalidity: int, uids: Sequence[int]) -> None:
+        """``resolve_failure`` for many UIDs, in one statement."""
 
     def retry_given_up(self, mailbox_id: int, now: datetime) -> int:
         """Put the messages the sync gave up on back on the schedule, from the first attempt."""

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from correspondent.api.deps import InstallationDep
 from correspondent.api.routes.activities import file_response
 from correspondent.domain.records import RecordRef
-from correspondent.services.activities import attachments, untrack
+from correspondent.services.activities import attachments, party_records, untrack
 from correspondent.services.activities.body import message_body
 from correspondent.services.activities.queries import get_activity
 from correspondent.services.activities.regarding import set_regarding
@@ -28,7 +28,7 @@ from correspondent.web.session import FormVisitorDep, VisitorDep
 router = APIRouter(include_in_schema=False)
 ActivityId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 AttachmentId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-NOTICES = {"regarding", "attachment-removed", "untracked"}
+NOTICES = {"regarding", "attachment-removed", "untracked", "contact-created", "lead-created"}
 
 
 @router.get("/activities/{activity_id}")
@@ -136,6 +136,21 @@ async def change_regarding(
         set_regarding, inst.uow, visitor.actor, activity_id, ref, visitor.user.email
     )
     return _back(activity_id, "regarding")
+
+
+@router.post("/activities/{activity_id}/party-records")
+async def create_party_record(
+    inst: InstallationDep,
+    visitor: FormVisitorDep,
+    activity_id: ActivityId,
+    address: Annotated[str, Form(min_length=3, max_length=320)],
+    type: Annotated[str, Form(pattern="^(contact|lead)$")],
+) -> Response:
+    """Create contact / Create lead for an unresolved address; back to the pane, now linked."""
+    await anyio.to_thread.run_sync(
+        party_records.create_party_record, inst.uow, visitor.actor, activity_id, address, type
+    )
+    return _back(activity_id, f"{type}-created")
 
 
 @router.post("/activities/{activity_id}/untrack")

@@ -29,9 +29,10 @@ document.addEventListener("click", function (event) {
   }
 });
 
-// Upload progress on the Track email page (htmx reports the request's upload progress).
+// Upload progress of a track form (htmx reports the request's upload progress).
 document.addEventListener("htmx:xhr:progress", function (event) {
-  var progress = document.getElementById("track-progress");
+  var form = event.target instanceof Element ? event.target.closest(".track-form") : null;
+  var progress = form ? form.querySelector(".track-progress") : null;
   var detail = event.detail;
   if (!progress || !detail || !detail.lengthComputable) return;
   progress.hidden = false;
@@ -53,4 +54,45 @@ document.addEventListener("click", function (event) {
   event.preventDefault();
   control.focus();
   control.scrollIntoView({ block: "center" });
+
+// Drop zones: files dropped on a track form's zone go into its file input and are tracked at
+// once. The input itself stays usable (choose files, then the button) without script.
+(function () {
+  function zoneOf(event) {
+    return event.target instanceof Element ? event.target.closest("[data-drop-target]") : null;
+  }
+  function carriesFiles(event) {
+    return event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") >= 0;
+  }
+  ["dragenter", "dragover"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var zone = zoneOf(event);
+      if (!zone || !carriesFiles(event)) return;
+      event.preventDefault();
+      zone.classList.add("drop-target--over");
+    });
+  });
+  document.addEventListener("dragleave", function (event) {
+    var zone = zoneOf(event);
+    if (zone && !zone.contains(event.relatedTarget)) zone.classList.remove("drop-target--over");
+  });
+  document.addEventListener("drop", function (event) {
+    var zone = zoneOf(event);
+    if (!zone || !carriesFiles(event)) return;
+    event.preventDefault();
+    zone.classList.remove("drop-target--over");
+    var input = zone.querySelector("input[type=file]");
+    var form = zone.closest("form");
+    if (!input || !form || !event.dataTransfer.files.length) return;
+    input.files = event.dataTransfer.files;
+    form.requestSubmit();
+  });
+})();
+
+// A record page's track form: once messages are tracked, the timeline shows them.
+document.addEventListener("htmx:afterRequest", function (event) {
+  var form = event.target instanceof Element ? event.target.closest("form[data-refreshes]") : null;
+  if (!form || !event.detail.successful || typeof htmx === "undefined") return;
+  var list = document.getElementById(form.getAttribute("data-refreshes"));
+  if (list) htmx.trigger(list, "timeline-refresh");
 });
