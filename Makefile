@@ -20,7 +20,7 @@ $(UV):
 	$(UV) sync --frozen --compile-bytecode
 	touch .venv/.synced
 
-setup: .venv/.synced web-assets
+setup: .venv/.synced web-assets addon
 	@$(UV) run --frozen python -m compileall -q src >/dev/null
 
 # The browser assets come from the npm registry at set-up (package-lock.json pins them); only the
@@ -70,9 +70,13 @@ else
 	$(UV) run --frozen python -m bench.$(BENCH) $(BENCH_ARGS)
 endif
 
-# The Thunderbird add-on from clients/ (no build step beyond copying and zipping; docs/clients.md).
-addon:
-	python3 clients/build_addon.py --xpi dist/correspondent-thunderbird.xpi
+# The Thunderbird add-on from clients/ (no build step beyond copying and zipping; docs/clients.md),
+# into the git-ignored folder the web app's Mail client page offers it from.
+XPI := $(WEB)/addons/correspondent-thunderbird.xpi
+addon: $(XPI)
+
+$(XPI): clients/build_addon.py $(shell find clients/thunderbird clients/shared -type f -not -path '*/test/*')
+	python3 clients/build_addon.py --xpi $@
 
 clean:
 	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache dist

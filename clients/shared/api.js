@@ -64,11 +64,19 @@ export class CorrespondentApi {
    * @param {string} options.server  the server's origin, e.g. "https://crm.example.org"
    * @param {string} options.token   a personal API token ("cor_…")
    * @param {typeof fetch} [options.fetch]
+   * @param {() => unknown} [options.onSignInNeeded]  called (and awaited) when the server
+   *   answers 401: the token was revoked or expired, so the add-on shows it is signed out
    */
-  constructor({ server, token, fetch: fetchImpl = globalThis.fetch.bind(globalThis) }) {
+  constructor({
+    server,
+    token,
+    fetch: fetchImpl = globalThis.fetch.bind(globalThis),
+    onSignInNeeded = () => {},
+  }) {
     this.server = normaliseServerAddress(server);
     this.token = token;
     this.fetch = fetchImpl;
+    this.onSignInNeeded = onSignInNeeded;
   }
 
   /** The web page of an activity (the web app's address; opened in the user's browser). */
@@ -113,6 +121,7 @@ export class CorrespondentApi {
     if (RETRY_STATUSES.has(response.status)) {
       throw new Unreachable(message, { status: response.status });
     }
+    if (response.status === 401) await this.onSignInNeeded();
     throw new ApiRefusal(message, {
       status: response.status,
       code: error.code ?? "",
@@ -157,6 +166,27 @@ export class CorrespondentApi {
 
   getActivity(activityId) {
     return this.request("GET", `/activities/${activityId}`);
+  }
+
+  /**
+   * The activity of a message by its Internet Message-ID (brackets optional); `direction`
+   * ("incoming" / "outgoing") picks the copy. Refused with 404 when it is not tracked (or not
+   * readable).
+   */
+  findByMessageId(messageId, { direction = null } = {}) {
+    return this.request("GET", "/activities/by-message-id", {
+      query: { message_id: messageId, direction },
+    });
+  }
+
+  /**
+   * Create contact / Create lead (`type`) for an unresolved address of the activity; answers
+   * `{record, activity}` with the activity's parties resolved again.
+   */
+  createPartyRecord(activityId, address, type) {
+    return this.request("POST", `/activities/${activityId}/party-records`, {
+      body: { address, type },
+    });
   }
 
   /** Records of one type matching `text`, most recently modified first. */

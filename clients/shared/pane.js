@@ -28,10 +28,10 @@ function statusOf({ signedIn, mismatch, pending, activity, tagged, refusal }) {
   return PaneStatus.NOT_TRACKED;
 }
 
-function statusText(t, status, { mismatch, pending, activity, refusal }) {
+function statusText(t, status, { mismatch, pending, activity, refusal, signedOutReason }) {
   switch (status) {
     case PaneStatus.SIGNED_OUT:
-      return t("statusSignedOut");
+      return signedOutReason === "revoked" ? t("statusSignedOutRevoked") : t("statusSignedOut");
     case PaneStatus.WRONG_MAILBOX:
       return t("statusWrongMailbox", [mismatch.mailbox, mismatch.crm]);
     case PaneStatus.PENDING:
@@ -46,6 +46,7 @@ function statusText(t, status, { mismatch, pending, activity, refusal }) {
 }
 
 function partyRows(t, activity) {
+  const may = activity?.actions ?? {};
   return (activity?.parties ?? []).map((party) => ({
     role: party.role,
     roleLabel: t(ROLE_KEYS[party.role] ?? "roleTo"),
@@ -57,8 +58,13 @@ function partyRows(t, activity) {
       : party.hidden
         ? t("partyHidden")
         : t("partyUnresolved"),
-    // Creating a record is offered for the sender only, as the web app's pane does.
-    canCreate: !party.record && !party.hidden && party.role === "from",
+    // The contact's (or lead's) parent account, as the web app's pane shows it.
+    accountLabel: party.account ? t("partyAccount", [party.account.name]) : "",
+    // Creating a record is offered for the sender only, as the web app's pane does, and only
+    // the kinds the server says this user may create.
+    create: !party.record && !party.hidden && party.role === "from"
+      ? ["contact", "lead"].filter((type) => may[`create_${type}`])
+      : [],
   }));
 }
 
@@ -89,6 +95,7 @@ function regardingRow(t, activity) {
 /**
  * @param {object} input
  * @param {boolean} input.signedIn
+ * @param {"revoked" | null} [input.signedOutReason]  the server refused the token (revoked)
  * @param {{mailbox: string, crm: string} | null} input.mismatch   see mailboxMismatch
  * @param {{key: string, subject: string, tagged: boolean}} input.message
  * @param {object | null} input.activity  the activity as the API shows it
@@ -99,6 +106,7 @@ function regardingRow(t, activity) {
 export function paneModel(input, t) {
   const facts = {
     signedIn: Boolean(input.signedIn),
+    signedOutReason: input.signedOutReason ?? null,
     mismatch: input.mismatch ?? null,
     pending: input.pending ?? [],
     activity: input.activity ?? null,
@@ -118,9 +126,10 @@ export function paneModel(input, t) {
     attachments: attachmentRows(t, activity),
     actions: {
       track: usable && status !== PaneStatus.TRACKED && status !== PaneStatus.PENDING,
-      setRegarding: usable,
+      // Where the server said what this user may do with the activity, that decides.
+      setRegarding: usable && (activity?.actions?.set_regarding ?? true),
       view: usable && activity != null,
-      untrack: usable && status === PaneStatus.TRACKED,
+      untrack: usable && status === PaneStatus.TRACKED && (activity?.actions?.untrack ?? true),
     },
   };
 }

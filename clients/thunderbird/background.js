@@ -10,10 +10,11 @@
  * untracks.
  */
 
-import { ApiRefusal } from "./shared/api.js";
+import { ApiRefusal, Unreachable } from "./shared/api.js";
 import {
   TRACKED_TAG,
   accountAddresses,
+  addressOf,
   binaryString,
   mailboxMismatch,
   rawBytes,
@@ -21,7 +22,7 @@ import {
 } from "./shared/message.js";
 import { paneModel } from "./shared/pane.js";
 import { OperationKind, TrackingQueue } from "./shared/queue.js";
-import { currentApi, currentSignIn } from "./sign-in.js";
+import { checkSignIn, currentApi, currentSignIn, signedOutReason } from "./sign-in.js";
 
 const FLUSH_ALARM = "flush-queue";
 const TAG_COLOUR = "#2E7D32";
@@ -76,17 +77,60 @@ async function mismatchFor(shaped, signIn) {
   return mailboxMismatch(accountAddresses(account), signIn.user.email);
 }
 
-async function paneFor(header) {
-  const signIn = await currentSignIn();
+/**
+ * What the server knows of the message now, by its Message-ID: so a message tracked anywhere
+ * else (the web app, a rule, a tracked folder, another client) shows its pane without tracking
+ * it again. Doubles as the check that the token still holds: a 401 signs the add-on out (see
+ * sign-in.js). Offline, what the add-on remembers stands.
+ */
+async function lookedUp(message, facts, signIn) {
+  const api = await currentApi();
+  if (!api || !message.key.startsWith("mid:")) {
+    await checkSignIn();
+    return facts;
+  }
+  const outgoing = addressOf(message.author) === addressOf(signIn.user.email);
+  try {
+    const activity = await api.findByMessageId(message.key.slice(4), {
+      direction: outgoing ? "outgoing" : "incoming",
+    });
+    const found = { ...facts, activityId: activity.id, activity };
+    await remember(message.key, found);
+    return found;
+  } catch (error) {
+    if (error instanceof Unreachable || error.signInNeeded) return facts;
+    if (error.status !== 404) throw error;
+    // Not tracked (any more), or no longer readable: what was remembered is out of date.
+    if (facts.activityId) await forget(message.key);
+    return { refusal: facts.refusal ?? null };
+  }
+}
+
+async function paneFor(header, { lookUp = false } = {}) {
   const message = shapeMessage(header);
-  const facts = await remembered(message.key);
+  // Independent storage reads together: this runs after every action, before the pane shows.
+  let [signIn, facts] = await Promise.all([currentSignIn(), remembered(message.key)]);
+  const mismatch = signIn ? await mismatchFor(message, signIn) : null;
+  // On opening, ask the server: the activity may have been tracked, changed or untracked
+  // elsewhere, and the token may have been revoked on the web app's Mail client page.
+  if (lookUp && signIn && !mismatch) {
+    facts = await lookedUp(message, facts, signIn);
+    signIn = await currentSignIn();
+  } else if (lookUp && signIn) {
+    signIn = await checkSignIn();
+  }
+  const [reason, pending] = await Promise.all([
+    signIn ? null : signedOutReason(),
+    queue.pendingFor(message.key),
+  ]);
   const model = paneModel(
     {
       signedIn: signIn != null,
-      mismatch: signIn ? await mismatchFor(message, signIn) : null,
+      signedOutReason: reason,
+      mismatch: signIn ? mismatch : null,
       message,
       activity: facts.activity ?? null,
-      pending: await queue.pendingFor(message.key),
+      pending,
       refusal: facts.refusal ?? null,
     },
     t,
@@ -125,7 +169,11 @@ async function sendOperation(operation) {
       activity: answer.activity,
       refusal: null,
     });
-    await setTracked(operation.messageKey, true);
+    // The pane says "tracked" once the server has the activity; the tag (a write to the local
+    // message database, then an IMAP STORE) follows without holding it up.
+    setTracked(operation.messageKey, true).catch((error) =>
+      console.error("Correspondent: setting the tracked tag failed:", error),
+    );
     return answer;
   }
   if (operation.kind === OperationKind.SET_REGARDING) {
@@ -228,6 +276,19 @@ async function tagsChanged(header, changed) {
   notifyPanes([message.key]);
 }
 
+/** Create contact / Create lead for an unresolved address of the message's activity. */
+async function createRecord(messageId, address, type) {
+  const header = await messenger.messages.get(messageId);
+  await checkTrackable(header);
+  const message = shapeMessage(header);
+  const facts = await remembered(message.key);
+  if (!facts.activityId) throw new ApiRefusal(t("statusNotTracked"), { status: 409 });
+  const api = await currentApi();
+  const answer = await api.createPartyRecord(facts.activityId, address, type);
+  await remember(message.key, { ...facts, activity: answer.activity });
+  return paneFor(header);
+}
+
 async function searchRecords(type, text) {
   const api = await currentApi();
   if (!api) throw new ApiRefusal(t("statusSignedOut"), { status: 401 });
@@ -242,11 +303,12 @@ async function openInCorrespondent(activityId) {
 const actions = {
   pane: async ({ tabId }) => {
     const header = await displayedMessage(tabId);
-    return header ? paneFor(header) : null;
+    return header ? paneFor(header, { lookUp: true }) : null;
   },
   track: ({ messageId, regarding }) => track(messageId, regarding),
   setRegarding: ({ messageId, regarding }) => setRegarding(messageId, regarding),
   untrack: ({ messageId, deleteActivity }) => untrack(messageId, Boolean(deleteActivity)),
+  createRecord: ({ messageId, address, type }) => createRecord(messageId, address, type),
   searchRecords: ({ type, text }) => searchRecords(type, text),
   view: ({ activityId }) => openInCorrespondent(activityId),
   flush: async () => {

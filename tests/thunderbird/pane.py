@@ -29,10 +29,8 @@ const page = [...browsers(win.document)].find(
   (b) => b.currentURI?.spec.startsWith(prefix) && shown(b));
 """
 
-DESCRIBE = (
-    MAIL_WINDOW
-    + FIND_PAGE
-    + """
+# What the page actor sees in ``page`` (a <browser>), or null while the page is not there yet.
+ASK_ACTOR = """
 if (!page) return null;
 const actor = page.browsingContext.currentWindowGlobal?.getActor("CorrespondentPage");
 if (!actor) return null;
@@ -42,6 +40,13 @@ try {
 } catch (error) {
   return null;  // the page is still loading, or was replaced
 }
+"""
+
+DESCRIBE = (
+    MAIL_WINDOW
+    + FIND_PAGE
+    + ASK_ACTOR
+    + """
 const box = page.getBoundingClientRect();
 const dx = page.ownerDocument.defaultView.mozInnerScreenX - win.mozInnerScreenX + box.left;
 const dy = page.ownerDocument.defaultView.mozInnerScreenY - win.mozInnerScreenY + box.top;
@@ -51,23 +56,16 @@ return seen;
 )
 
 
-class AddonPage:
-    """One of the add-on's pages (found by the start of its URL)."""
+class SeenPage:
+    """A page a user looks at: ``describe`` says what it shows; controls are found by their
+    role and accessible name and used with real pointer and key input at their positions."""
 
-    def __init__(self, tb: Thunderbird, uuid: str, path: str) -> None:
+    def __init__(self, tb: Thunderbird, what: str) -> None:
         self.tb = tb
-        self.prefix = f"moz-extension://{uuid}/{path}"
+        self.what = what
 
     def describe(self) -> dict[str, Any] | None:
-        seen: dict[str, Any] | None = self.tb.run(DESCRIBE, self.prefix)
-        return seen
-
-    def wait_until_shown(self) -> dict[str, Any]:
-        return wait_for(
-            lambda: (seen := self.describe()) and seen["ready"] and seen["status"] and seen,
-            WAIT,
-            f"{self.prefix} shown",
-        )
+        raise NotImplementedError
 
     def control(self, role: str, name: str) -> dict[str, Any]:
         def find() -> dict[str, Any] | None:
@@ -76,7 +74,7 @@ class AddonPage:
                 (c for c in seen["controls"] if c["role"] == role and c["name"] == name), None
             )
 
-        return wait_for(find, WAIT, f"{role} {name!r} on {self.prefix}")
+        return wait_for(find, WAIT, f"{role} {name!r} on {self.what}")
 
     def press(self, name: str) -> None:
         """Click the button with this accessible name."""
@@ -89,6 +87,27 @@ class AddonPage:
         self.tb.click_at(field["x"], field["y"])
         wait_for(lambda: (self.describe() or {}).get("focused") == label, WAIT, f"{label} focused")
         self.tb.type_text(text)
+        # Keys may reach a web page's process later than the call returns: wait until it shows.
+        wait_for(lambda: self.control("textbox", label)["value"].endswith(text), WAIT, "typed")
+
+
+class AddonPage(SeenPage):
+    """One of the add-on's pages (found by the start of its URL)."""
+
+    def __init__(self, tb: Thunderbird, uuid: str, path: str) -> None:
+        self.prefix = f"moz-extension://{uuid}/{path}"
+        super().__init__(tb, self.prefix)
+
+    def describe(self) -> dict[str, Any] | None:
+        seen: dict[str, Any] | None = self.tb.run(DESCRIBE, self.prefix)
+        return seen
+
+    def wait_until_shown(self) -> dict[str, Any]:
+        return wait_for(
+            lambda: (seen := self.describe()) and seen["ready"] and seen["status"] and seen,
+            WAIT,
+            f"{self.prefix} shown",
+        )
 
     def wait_for_status(self, kind: str) -> dict[str, Any]:
         try:

@@ -3,8 +3,10 @@ Thunderbird tests and the pane benchmark (bench/thunderbird_pane.py) share."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,17 @@ from tests.thunderbird.pane import OptionsPage, TrackingPane
 from tests.thunderbird.thunderbird import Thunderbird, wait_for
 
 CLIENTS = Path(__file__).resolve().parents[2] / "clients"
+Text = Callable[[str], str]
+
+
+def addon_text(language: str) -> Text:
+    """The add-on's message catalogue for ``language``: what a user of that language reads."""
+    path = CLIENTS / "thunderbird" / "_locales" / language / "messages.json"
+    messages = json.loads(path.read_text(encoding="utf-8"))
+    return lambda key: str(messages[key]["message"])
+
+
+ENGLISH = addon_text("en")
 
 
 class Server:
@@ -92,9 +105,14 @@ class MailClient:
 
 
 def start_thunderbird(
-    dovecot: DovecotServer, login: str, password: str, address: str, addon_dir: Path
+    dovecot: DovecotServer,
+    login: str,
+    password: str,
+    address: str,
+    addon_dir: Path,
+    extra_prefs: dict[str, object] | None = None,
 ) -> tuple[Thunderbird, dict[str, Any]]:
-    tb = Thunderbird(dovecot.host, dovecot.port, login, address)
+    tb = Thunderbird(dovecot.host, dovecot.port, login, address, extra_prefs)
     tb.start()
     try:
         store_password(tb, dovecot.host, login, password)
@@ -106,18 +124,16 @@ def start_thunderbird(
     return tb, addon
 
 
-def sign_in(tb: Thunderbird, addon: dict[str, Any], server_url: str, token: str) -> None:
+def sign_in(
+    tb: Thunderbird, addon: dict[str, Any], server_url: str, token: str, text: Text = ENGLISH
+) -> None:
     """Paste the server address and a personal token into the options page; Sign in."""
     options = OptionsPage(tb, addon)
     options.open()
-    options.fill("Server address", server_url)
-    options.fill("Personal token", token)
-    options.press("Sign in")
-    wait_for(
-        lambda: (options.describe() or {}).get("status", "").startswith("Signed in as"),
-        90,
-        f"signed in (the page shows: {options.describe()})",
-    )
+    options.fill(text("serverLabel"), server_url)
+    options.fill(text("tokenLabel"), token)
+    options.press(text("buttonSignInToken"))
+    options.wait_for_status("signed-in")
 
 
 def stage_addon(target: Path) -> Path:

@@ -85,3 +85,22 @@ def _normalise(path: Path) -> str:
         elif part != ".":
             parts.append(part)
     return "/".join(parts)
+
+
+def test_text_shared_with_the_web_app_is_translated_as_the_web_app_translates_it() -> None:
+    """One translation per sentence: an add-on message whose English text is a message of the
+    web app's catalogs says in Japanese what the web app says (the add-on's catalogue is JSON,
+    as WebExtensions need; this keeps the two from drifting)."""
+    from correspondent.web.i18n import LANGUAGES, load_catalogs
+
+    catalogs = load_catalogs()
+    english = json.loads((CLIENTS / "thunderbird/_locales/en/messages.json").read_text())
+    for language in (lang for lang in LANGUAGES if lang != "en"):
+        addon = json.loads((CLIENTS / f"thunderbird/_locales/{language}/messages.json").read_text())
+        shared = {
+            key: catalogs[language].gettext(entry["message"])
+            for key, entry in english.items()
+            if catalogs[language].gettext(entry["message"]) != entry["message"]
+        }
+        assert len(shared) >= 10, "the add-on should share its common words with the web app"
+        assert {key: addon[key]["message"] for key in shared} == shared, language

@@ -122,7 +122,14 @@ def profile_prefs(
 class Thunderbird:
     """One Thunderbird process on its own profile; use as a context manager."""
 
-    def __init__(self, imap_host: str, imap_port: int, login: str, address: str) -> None:
+    def __init__(
+        self,
+        imap_host: str,
+        imap_port: int,
+        login: str,
+        address: str,
+        extra_prefs: dict[str, object] | None = None,
+    ) -> None:
         if not os.access(THUNDERBIRD_BINARY, os.X_OK):
             raise ThunderbirdUnavailable(
                 f"{THUNDERBIRD_BINARY} not found: install thunderbird (apt-get install -y "
@@ -131,6 +138,7 @@ class Thunderbird:
         self.profile = Path(tempfile.mkdtemp(prefix="correspondent-thunderbird-"))
         self.port = _free_port()
         prefs = profile_prefs(self.port, imap_host, imap_port, login, address)
+        prefs.update(extra_prefs or {})
         (self.profile / "user.js").write_text(
             "\n".join(_pref(k, v) for k, v in prefs.items()) + "\n"
         )
@@ -248,7 +256,8 @@ class Thunderbird:
 
     # -- pages of the add-on, seen and pressed as a user would -------------------------------
     def register_page_actor(self) -> None:
-        """Let the tests see the add-on's pages (see actor/CorrespondentPageChild.sys.mjs).
+        """Let the tests see the add-on's pages and the web app's pages on loopback (see
+        actor/CorrespondentPageChild.sys.mjs).
 
         The modules are copied into the profile's ``chrome`` folder: the extension process may
         read there, not from the repository (its sandbox refuses other paths).
@@ -266,7 +275,8 @@ class Thunderbird:
             ChromeUtils.registerWindowActor("CorrespondentPage", {
               parent: { esModuleURI: `${base}Parent.sys.mjs` },
               child: { esModuleURI: `${base}Child.sys.mjs` },
-              matches: ["moz-extension://*/*"],
+              // The add-on's pages, and the web app's pages in the sign-in window.
+              matches: ["moz-extension://*/*", "http://127.0.0.1/*"],
               allFrames: true,
             });
             """,

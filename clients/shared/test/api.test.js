@@ -71,3 +71,18 @@ test("set regarding sends the record as JSON; 204 answers null", async () => {
   await api.untrack(9, { deleteActivity: true });
   assert.deepEqual(JSON.parse(calls[1].body), { delete_activity: true });
 });
+
+test("a revoked token (401) tells the add-on to show it is signed out; other refusals do not", async () => {
+  const told = [];
+  const answers = [json(403, { error: { message: "No." } }), json(401, { error: { message: "Revoked." } })];
+  const api = new CorrespondentApi({
+    server: "http://h",
+    token: "t",
+    fetch: async () => answers.shift(),
+    onSignInNeeded: async () => told.push("signed out"),
+  });
+  await assert.rejects(api.me(), (error) => error instanceof ApiRefusal && !error.signInNeeded);
+  assert.deepEqual(told, []);
+  await assert.rejects(api.me(), (error) => error.signInNeeded && error.message === "Revoked.");
+  assert.deepEqual(told, ["signed out"]);
+});

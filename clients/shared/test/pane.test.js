@@ -11,7 +11,8 @@ const activity = {
   regarding: { type: "account", id: 3, name: "Customer Ltd" },
   parties: [
     { role: "from", address: "ann@customer.example", display_name: "Ann",
-      record: { type: "contact", id: 5, name: "Ann Buyer" } },
+      record: { type: "contact", id: 5, name: "Ann Buyer" },
+      account: { type: "account", id: 3, name: "Customer Ltd" } },
     { role: "to", address: "me@ourco.example", display_name: "", record: null },
     { role: "from", address: "x@unknown.example", display_name: "", record: null },
   ],
@@ -20,6 +21,7 @@ const activity = {
     { filename: "tool.exe", status: "blocked", reason: "executable", inline: false },
     { filename: "logo.png", status: "saved", reason: "", inline: true },
   ],
+  actions: { set_regarding: true, untrack: true, delete: true, create_contact: true, create_lead: false },
 };
 
 test("a tracked message shows regarding, parties with records, attachments kept or dropped", () => {
@@ -28,10 +30,10 @@ test("a tracked message shows regarding, parties with records, attachments kept 
   assert.equal(pane.statusText, "statusTracked");
   assert.equal(pane.activityId, 12);
   assert.equal(pane.regarding.text, "Customer Ltd (type_account)");
-  assert.deepEqual(pane.parties.map((p) => [p.roleLabel, p.recordLabel, p.canCreate]), [
-    ["roleFrom", "Ann Buyer (type_contact)", false],
-    ["roleTo", "partyUnresolved", false],
-    ["roleFrom", "partyUnresolved", true],
+  assert.deepEqual(pane.parties.map((p) => [p.roleLabel, p.recordLabel, p.accountLabel, p.create]), [
+    ["roleFrom", "Ann Buyer (type_contact)", "partyAccount(Customer Ltd)", []],
+    ["roleTo", "partyUnresolved", "", []],
+    ["roleFrom", "partyUnresolved", "", ["contact"]],
   ]);
   assert.deepEqual(pane.attachments.map((a) => [a.filename, a.kept, a.text]), [
     ["quote.pdf", true, "attachmentKept"],
@@ -70,11 +72,27 @@ test("the wrong mailbox and signing out disable every action", () => {
   assert.ok(Object.values(wrong.actions).every((allowed) => !allowed));
   const out = paneModel({ signedIn: false, message }, t);
   assert.equal(out.status, PaneStatus.SIGNED_OUT);
+  assert.equal(out.statusText, "statusSignedOut");
   assert.ok(Object.values(out.actions).every((allowed) => !allowed));
+  const revoked = paneModel({ signedIn: false, signedOutReason: "revoked", message }, t);
+  assert.equal(revoked.status, PaneStatus.SIGNED_OUT);
+  assert.equal(revoked.statusText, "statusSignedOutRevoked");
 });
 
 test("a refusal is shown with the server's reason and Track stays possible", () => {
   const pane = paneModel({ signedIn: true, message, refusal: "Too large." }, t);
   assert.equal(pane.statusText, "statusRefused(Too large.)");
   assert.equal(pane.actions.track, true);
+});
+
+test("the server's actions decide Set Regarding, Untrack and what may be created", () => {
+  const readOnly = {
+    ...activity,
+    actions: { set_regarding: false, untrack: false, delete: false, create_contact: false, create_lead: true },
+  };
+  const pane = paneModel({ signedIn: true, message, activity: readOnly }, t);
+  assert.equal(pane.actions.setRegarding, false);
+  assert.equal(pane.actions.untrack, false);
+  assert.equal(pane.actions.view, true);
+  assert.deepEqual(pane.parties[2].create, ["lead"]);
 });

@@ -24,6 +24,30 @@ function listItem(parts) {
   return item;
 }
 
+const CREATE_KEYS = {
+  contact: ["buttonCreateContact", "createContactFor"],
+  lead: ["buttonCreateLead", "createLeadFor"],
+};
+
+function partyItem(party) {
+  const item = listItem([
+    [party.roleLabel, "role"],
+    [party.displayName ? `${party.displayName} <${party.address}>` : party.address],
+    [`— ${party.recordLabel}`, party.record ? "" : "hint"],
+    ...(party.accountLabel ? [[party.accountLabel, "hint"]] : []),
+  ]);
+  for (const type of party.create) {
+    const [label, name] = CREATE_KEYS[type];
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = t(label);
+    button.setAttribute("aria-label", t(name, [party.address]));
+    button.addEventListener("click", () => act({ kind: "createRecord", address: party.address, type }));
+    item.append(button);
+  }
+  return item;
+}
+
 function render(model) {
   pane = model;
   const status = $("status");
@@ -38,15 +62,7 @@ function render(model) {
   const known = model.activityId != null;
   $("details").hidden = !known;
   $("regarding").textContent = model.regarding?.text ?? "";
-  $("participants").replaceChildren(
-    ...model.parties.map((party) =>
-      listItem([
-        [party.roleLabel, "role"],
-        [party.displayName ? `${party.displayName} <${party.address}>` : party.address],
-        [`— ${party.recordLabel}`, party.record ? "" : "hint"],
-      ]),
-    ),
-  );
+  $("participants").replaceChildren(...model.parties.map(partyItem));
   $("attachments-heading").hidden = model.attachments.length === 0;
   $("attachments").replaceChildren(
     ...model.attachments.map((a) => listItem([[a.filename], [`— ${a.text}`, "hint"]])),

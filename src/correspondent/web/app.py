@@ -23,7 +23,9 @@ from correspondent.web.routes import (
     admin_settings,
     admin_users,
     api_docs,
+    connect,
     home,
+    mail_client,
     outlook,
     records,
     search,
@@ -64,8 +66,8 @@ def install_web(app: FastAPI) -> None:
         )
     app.state.web_templates = build_environment()
     app.state.web_catalogs = load_catalogs()
-    routers = [sign_in, home, activities, records, tracking, search, api_docs, outlook]
-    routers += [admin_users, admin_settings, admin_access, admin_mail]
+    routers = [sign_in, home, activities, records, tracking, search, mail_client, connect]
+    routers += [api_docs, outlook, admin_users, admin_settings, admin_access, admin_mail]
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=True), name="static")

@@ -30,8 +30,17 @@ export class CorrespondentPageChild extends JSWindowActorChild {
     if (name !== "describe") return null;
     const doc = this.document;
     const controls = [...doc.querySelectorAll("button, input, select")].filter(visible);
+    const style = (element) => element && doc.defaultView.getComputedStyle(element);
+    const status = doc.querySelector("[role=status]");
     return {
       url: doc.documentURI,
+      lang: doc.documentElement.lang,
+      // What the eye gets: the page's background and text colours, and the status line's.
+      colours: {
+        background: style(doc.body)?.backgroundColor ?? "",
+        text: style(doc.body)?.color ?? "",
+        status: style(status)?.color ?? "",
+      },
       ready: doc.readyState === "complete",
       status: doc.querySelector("[role=status]")?.textContent.trim() ?? "",
       statusKind: doc.querySelector("[role=status]")?.dataset.status ?? "",
