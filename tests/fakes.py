@@ -65,6 +65,8 @@ class FakeData:
     activities: dict[int, EmailActivity] = field(default_factory=dict)
     blob_refs: Counter[str] = field(default_factory=Counter)
     quarantine: list[QuarantinedMessage] = field(default_factory=list)
+    roles: dict[str, Role] = field(default_factory=dict)
+    """Roles an administrator saved (the built-in ones are not stored)."""
     shares: dict[tuple[RecordRef, int], ShareAccess] = field(default_factory=dict)
     business_units: dict[int, BusinessUnit] = field(default_factory=dict)
     mailboxes: dict[int, Mailbox] = field(default_factory=dict)
@@ -360,9 +362,24 @@ class FakeQuarantine:
     def list(self, limit: int = 1000) -> list[QuarantinedMessage]:
         return self.data.quarantine[::-1][:limit]
 
+    def get(self, item_id: int) -> QuarantinedMessage | None:
+        return next((q for q in self.data.quarantine if q.id == item_id), None)
+
+    def set_reason(self, item_id: int, reason: str) -> None:
+        self.data.quarantine = [
+            dataclasses.replace(q, reason=reason) if q.id == item_id else q
+            for q in self.data.quarantine
+        ]
+
+    def remove(self, item_id: int) -> QuarantinedMessage | None:
+        found = self.get(item_id)
+        self.data.quarantine = [q for q in self.data.quarantine if q.id != item_id]
+        return found
+
 
 class FakeAccess:
-    """Ownership comes from the records and activities themselves; roles are the built-in ones."""
+    """Ownership comes from the records and activities themselves; roles are the built-in ones
+    and those saved."""
 
     def __init__(self, data: FakeData) -> None:
         self.data = data
@@ -378,10 +395,10 @@ class FakeAccess:
         return (record.owner_id, record.business_unit_id) if record else None
 
     def stored_roles(self) -> dict[str, Role]:
-        return {}
+        return dict(self.data.roles)
 
     def save_role(self, role: Role) -> None:
-        raise NotImplementedError("roles are not faked")
+        self.data.roles[role.name] = role
 
     def facts(self, ref: RecordRef, user_id: int) -> RecordFacts | None:
         owner = self._owner(ref)

@@ -102,6 +102,8 @@ def test_every_record_and_administration_answer_is_described(client: TestClient)
             for status, response in operation["responses"].items():
                 if not status.startswith("2") or status == "204":
                     continue
+                if set(response.get("content", {})) == {"message/rfc822"}:
+                    continue  # a download (.eml): bytes, not JSON to describe
                 schema = response.get("content", {}).get("application/json", {}).get("schema")
                 if not _described(schema or {}):
                     undescribed.append(f"{method.upper()} {path} {status}")
@@ -154,3 +156,54 @@ def test_tokens_and_passwords_are_the_users_own_or_an_administrators_business(
     refused = client.delete(f"/api/v1/tokens/{spare.id}", headers=sam.headers)
     assert refused.status_code == 404
     assert client.delete(f"/api/v1/tokens/{spare.id}", headers=mia.headers).status_code == 204
+
+
+def test_quarantine_original_and_retry_are_for_administrators(
+    installation: Installation, client: TestClient
+) -> None:
+    from tests.builders import make_message, unique
+
+    admin, sam = make_api_user(installation, "administrator"), make_api_user(installation)
+    raw = make_message(sender=sam.user.email, subject=unique("Once refused "))
+    kept = quarantine_message(
+        installation.uow,
+        installation.blobs,
+        raw,
+        reason="refused by an older version",
+        user_email=sam.user.email,
+        origin="test",
+    )
+    for method, path in (("GET", "original"), ("POST", "retry")):
+        refused = client.request(method, f"/api/v1/quarantine/{kept}/{path}", headers=sam.headers)
+        assert refused.status_code == 403, path
+    original = client.get(f"/api/v1/quarantine/{kept}/original", headers=admin.headers)
+    assert original.status_code == 200 and original.content == raw
+    assert original.headers["content-type"] == "message/rfc822"
+    retried = client.post(f"/api/v1/quarantine/{kept}/retry", headers=admin.headers)
+    assert retried.status_code == 200, retried.text
+    answer = retried.json()
+    assert answer["tracked"] is True and answer["reason"] is None
+    activity = client.get(f"/api/v1/activities/{answer['activity_id']}", headers=sam.headers)
+    assert activity.status_code == 200
+    assert client.get("/api/v1/quarantine", headers=admin.headers).json() == []
+    gone = client.post(f"/api/v1/quarantine/{kept}/retry", headers=admin.headers)
+    assert gone.status_code == 404
+
+
+def test_settings_name_every_refused_value(installation: Installation, client: TestClient) -> None:
+    admin = make_api_user(installation, "administrator")
+    bad = {"correlation.token_prefix": "a b", "attachments.max_bytes": "0"}
+    refused = client.patch("/api/v1/settings", json=bad, headers=admin.headers)
+    assert refused.status_code == 422
+    assert set(refused.json()["error"]["details"]["problems"]) == set(bad)
+
+
+def test_a_user_is_moved_to_another_business_unit(
+    installation: Installation, client: TestClient
+) -> None:
+    admin, sam = make_api_user(installation, "administrator"), make_api_user(installation)
+    moved = client.patch(
+        f"/api/v1/users/{sam.user.id}", json={"business_unit": "Osaka"}, headers=admin.headers
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["business_unit_id"] != sam.user.business_unit_id

@@ -7,9 +7,11 @@ import re
 import pytest
 
 from correspondent.bootstrap import Installation
-from correspondent.demo.seed import DEMO_MESSAGES, seed_demo_if_empty
+from correspondent.demo.seed import DEMO_MESSAGES, PENDING_USER, seed_demo_if_empty
 from correspondent.domain.access import OPERATOR
 from correspondent.services.activities.queries import ActivityFilter, list_activities_in_full
+from correspondent.services.admin.quarantine import list_quarantine
+from correspondent.services.admin.users import list_users
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -28,6 +30,12 @@ def test_demo_is_seeded_once_with_threads_attachments_and_japanese(
     assert any(a.regarding for a in listed)
     resolved = [p.record for a in listed for p in a.parties if p.record]
     assert {r.type for r in resolved} >= {"user", "contact"}
+    # The administration pages have something to show: an address to approve, a quarantine.
+    assert [u.email for u in list_users(installation.uow, OPERATOR) if not u.email_approved] == [
+        PENDING_USER[0]
+    ]
+    [kept] = list_quarantine(installation.uow, OPERATOR)
+    assert kept.source == "demo: minutes.txt"
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

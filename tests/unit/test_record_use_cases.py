@@ -13,6 +13,7 @@ import pytest
 from correspondent.domain.access import OPERATOR, Actor, Depth, Operation
 from correspondent.domain.errors import InvalidInput, NotFound, PermissionDenied
 from correspondent.domain.records import Record, RecordRef
+from correspondent.domain.settings import SettingsRejected
 from correspondent.domain.users import User
 from correspondent.services.access import actor_of
 from correspondent.services.admin import settings, users
@@ -197,7 +198,7 @@ def test_bad_options_name_every_bad_field_and_change_nothing(world: World) -> No
     alice = world.actor(world.alice)
     before = settings.personal_options(world.uow, alice)
     wanted = {"track_replies": "off", "time_zone": "Mars/Olympus", "track_keyword": "two words"}
-    with pytest.raises(settings.SettingsRejected) as raised:
+    with pytest.raises(SettingsRejected) as raised:
         settings.change_personal_options(world.uow, alice, wanted)
     assert set(raised.value.problems) == {"time_zone", "track_keyword"}
     assert "Mars/Olympus" in raised.value.problems["time_zone"]

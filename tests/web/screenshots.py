@@ -40,7 +40,12 @@ from tests.support.dovecot import DovecotServer, DovecotUnavailable
 from tests.web.browser_support import DESKTOP, PHONE, REPO, launch_chromium, serving
 
 USER = "sam.sales@ourco.example"
+ADMIN = "admin@ourco.example"
 PASSWORD = "screenshots-only-password"
+TIMEOUT_MS = 120_000
+"""Generous: a loaded machine renders the API docs slowly, and nothing here is timed."""
+ADMIN_PAGES = ("users", "settings", "roles", "sharing", "mailboxes", "quarantine")
+"""The administration pages, shot as the demo administrator (``admin-<page>-…png``)."""
 LABELS = {
     "en": ("Email address", "Password", "Sign in", "Sign out"),
     "ja": ("メールアドレス", "パスワード", "サインイン", "サインアウト"),
@@ -91,12 +96,22 @@ def server_client(server: DovecotServer, password: str) -> Iterator[IMAPClient]:
         client.logout()
 
 
+def _sign_in(page: Page, base: str, user: str, labels: tuple[str, str, str, str]) -> None:
+    email, password, sign_in, sign_out = labels
+    page.goto(base + "/sign-in")
+    page.get_by_label(email).fill(user)
+    page.get_by_label(password).fill(PASSWORD)
+    page.get_by_role("button", name=sign_in).click()
+    page.get_by_role("button", name=sign_out).wait_for()
+
+
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as data:
         inst = build(Settings(data_dir=Path(data)))
         seed_demo_if_empty(inst)
         auth.set_password(inst.uow, OPERATOR, USER, PASSWORD)
+        auth.set_password(inst.uow, OPERATOR, ADMIN, PASSWORD)
         session = auth.sign_in(inst.uow, USER, PASSWORD, "screenshots")
         with inst.uow() as uow:
             actor = auth.authenticate_session(uow, session.session_id).actor
@@ -134,6 +149,7 @@ def main(out: Path) -> None:
                     context = browser.new_context(
                         viewport=viewport, locale="ja-JP" if language == "ja" else "en-GB"
                     )
+                    context.set_default_timeout(TIMEOUT_MS)
                     page = context.new_page()
                     page.goto(base + "/sign-in")
                     _shoot(page, out / f"sign-in-{device}-{language}.png")
@@ -155,6 +171,16 @@ def main(out: Path) -> None:
                     page.goto(base + "/api/v1/docs")
                     page.locator(".swagger-ui .info .title").wait_for()
                     _shoot(page, out / f"api-docs-{device}-{language}.png", full_page=False)
+                    context.close()
+                    context = browser.new_context(
+                        viewport=viewport, locale="ja-JP" if language == "ja" else "en-GB"
+                    )
+                    context.set_default_timeout(TIMEOUT_MS)
+                    page = context.new_page()
+                    _sign_in(page, base, ADMIN, LABELS[language])
+                    for name in ADMIN_PAGES:
+                        page.goto(f"{base}/admin/{name}")
+                        _shoot(page, out / f"admin-{name}-{device}-{language}.png")
                     context.close()
             browser.close()
         inst.close()

@@ -25,6 +25,7 @@ from correspondent.domain.errors import (
     NotFound,
     PermissionDenied,
 )
+from correspondent.domain.settings import SettingsRejected
 from correspondent.mail.imap_errors import (
     ImapAuthenticationError,
     ImapError,
@@ -108,6 +109,8 @@ def install_error_handlers(app: FastAPI) -> None:
         details = None
         if isinstance(error, MessageQuarantined):
             details = {"quarantine_id": error.quarantine_id, "reason": error.reason}
+        if isinstance(error, SettingsRejected):
+            details = {"problems": error.problems}
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         if status == 503:
             headers = {"Retry-After": "30"}

@@ -222,6 +222,8 @@ class UserPatch(Strict):
     roles: list[Text] | None = Field(default=None, max_length=20)
     active: bool | None = None
     email_approved: bool | None = None
+    business_unit: Text | None = Field(default=None, min_length=1, max_length=200)
+    """The business unit's name; a new name creates the unit."""
 
 
 class RoleIn(Strict):
@@ -243,6 +245,15 @@ class QuarantineOut(BaseModel):
     reason: str
     raw_size: int
     received_at: str = Field(json_schema_extra={"format": "date-time"})
+
+
+class QuarantineRetryOut(BaseModel):
+    quarantine_id: int
+    tracked: bool
+    activity_id: int | None
+    """The activity the message became (the quarantine item is gone)."""
+    reason: str | None
+    """Why it was refused again (the item stays, with this reason)."""
 
 
 class ErrorBody(BaseModel):

@@ -15,7 +15,13 @@ from correspondent.cli.context import STATE, handle_errors, out_console, print_j
 from correspondent.domain.access import OPERATOR
 from correspondent.domain.errors import InvalidInput
 from correspondent.domain.records import RecordRef, record_kind
-from correspondent.services.admin.users import add_user, list_users
+from correspondent.services.admin.users import (
+    UserChanges,
+    add_user,
+    list_users,
+    update_user,
+    user_by_email,
+)
 from correspondent.services.records.create import create_record
 from correspondent.services.records.imports import import_records
 from correspondent.services.records.queries import get_record
@@ -58,6 +64,39 @@ def user_add(
         print_json({"type": "user", **dataclasses.asdict(user)})
     else:
         out_console.print(f"Added user {user.id}: {user.name} <{user.email}>")
+
+
+@user_app.command("change")
+@handle_errors
+def user_change(
+    email: str,
+    approve: Annotated[
+        bool | None,
+        typer.Option("--approve/--unapprove", help="Approve the email address (or withdraw it)."),
+    ] = None,
+    role: Annotated[
+        list[str] | None, typer.Option("--role", help="Replace the roles (repeatable).")
+    ] = None,
+    business_unit: Annotated[str | None, typer.Option("--business-unit")] = None,
+    active: Annotated[bool | None, typer.Option("--activate/--deactivate")] = None,
+    json_output: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Change the user whose primary email address is EMAIL."""
+    uow = STATE.installation().uow
+    user = user_by_email(uow, OPERATOR, email)
+    changes = UserChanges(
+        roles=role or None, active=active, email_approved=approve, business_unit=business_unit
+    )
+    user = update_user(uow, OPERATOR, user.id, changes)
+    if json_output:
+        print_json({"type": "user", **dataclasses.asdict(user)})
+    else:
+        state = "approved" if user.email_approved else "not approved"
+        out_console.print(
+            f"User {user.id}: {user.email} ({state}, {'active' if user.active else 'inactive'}; "
+            f"roles {', '.join(user.roles)})",
+            highlight=False,
+        )
 
 
 def _parse_assignments(assignments: list[str]) -> dict[str, str]:

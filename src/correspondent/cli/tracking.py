@@ -27,7 +27,7 @@ from correspondent.services.activities.mail_import import (
     count_messages,
     iter_mailbox,
 )
-from correspondent.services.admin.quarantine import list_quarantine
+from correspondent.services.admin import quarantine as quarantined
 
 if TYPE_CHECKING:
     from correspondent.bootstrap import Installation
@@ -328,7 +328,7 @@ def attachment_remove(activity_id: int, attachment_id: int, user: UserOpt) -> No
 @handle_errors
 def quarantine_list(json_output: Json = False) -> None:
     """Messages that could not be tracked, with the reason."""
-    items = list_quarantine(STATE.installation().uow, OPERATOR)
+    items = quarantined.list_quarantine(STATE.installation().uow, OPERATOR)
     rows = [
         {
             "id": q.id,
@@ -346,3 +346,42 @@ def quarantine_list(json_output: Json = False) -> None:
         for row in rows:
             out_console.print(f"{row['id']}: {row['source']}: {row['reason']}", highlight=False)
         out_console.print(f"{len(rows)} quarantined message(s).")
+
+
+@quarantine_app.command("retry")
+@handle_errors
+def quarantine_retry(item_id: int, json_output: Json = False) -> None:
+    """Track a quarantined message again for its user (it leaves the quarantine if tracked)."""
+    installation = STATE.installation()
+    outcome = quarantined.retry_quarantined(installation.uow, installation.blobs, OPERATOR, item_id)
+    if json_output:
+        print_json(
+            {
+                "quarantine_id": outcome.quarantine_id,
+                "tracked": outcome.tracked,
+                "activity_id": outcome.activity_id,
+                "reason": outcome.reason,
+            }
+        )
+    elif outcome.tracked:
+        out_console.print(
+            f"Tracked quarantined message {item_id} as activity {outcome.activity_id}."
+        )
+    else:
+        out_console.print(
+            f"Quarantined message {item_id} was refused again: {outcome.reason}", highlight=False
+        )
+
+
+@quarantine_app.command("export")
+@handle_errors
+def quarantine_export(
+    item_id: int, out: Annotated[Path, typer.Option("--out", help="Target .eml file.")]
+) -> None:
+    """Write the quarantined message, byte for byte."""
+    installation = STATE.installation()
+    content = quarantined.quarantined_original(
+        installation.uow, installation.blobs, OPERATOR, item_id
+    )
+    out.write_bytes(content.data)
+    out_console.print(f"Wrote {out}")

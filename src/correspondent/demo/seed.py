@@ -41,6 +41,10 @@ LEADS = (
     ("Mei", "Chen", "Trey Research", "mei.chen@treyresearch.test"),
 )
 DEMO_MESSAGES = 40
+PENDING_USER = ("noa.new@ourco.example", "Noa New", ["salesperson"], "Sales Europe")
+"""A new colleague whose address waits for the administrator's approval (Administration)."""
+NOT_MAIL = b"Minutes of Monday's meeting: nothing to report.\r\n"
+"""An upload that is not an email: the quarantine keeps it, with Retry and Download original."""
 
 
 def _address(first: str, last: str, domain: str) -> str:
@@ -76,6 +80,8 @@ def seed_demo_if_empty(inst: Installation) -> str | None:
         return None
     for email, name, roles, unit in USERS:
         add_user(inst.uow, OPERATOR, email, name, roles=roles, business_unit=unit)
+    email, name, roles, unit = PENDING_USER
+    add_user(inst.uow, OPERATOR, email, name, roles=roles, business_unit=unit, email_approved=False)
     change_personal_options(inst.uow, OPERATOR, DEMO_ADMIN_OPTIONS, DEMO_ADMIN)
     owners = [u[0] for u in USERS[1:]]
     people: list[tuple[str, str]] = [(name, email) for email, name, _, _ in USERS[1:]]
@@ -130,6 +136,11 @@ def seed_demo_if_empty(inst: Installation) -> str | None:
             tracked += 1
         except MessageQuarantined:
             continue
+    quarantined = 0
+    try:
+        tracker.track(TrackRequest(NOT_MAIL, owners[1], origin="demo: minutes.txt"))
+    except MessageQuarantined:
+        quarantined += 1
     sign_ins = []
     for email, name, roles, _ in USERS:
         # Random, so that no two installations share a password; shown once, like the token.
@@ -139,7 +150,7 @@ def seed_demo_if_empty(inst: Installation) -> str | None:
     admin_token = auth.create_token(inst.uow, OPERATOR, DEMO_ADMIN, "demo").token
     return (
         f"Seeded the demo organisation: {len(USERS)} users, {len(CUSTOMERS)} accounts, "
-        f"{tracked} tracked emails.\n"
+        f"{tracked} tracked emails, {quarantined} message in the quarantine.\n"
         "Sign in to the web app with these one-time passwords (shown only now):\n"
         + "\n".join(sign_ins)
         + "\n"

@@ -223,6 +223,34 @@ def parse_setting(definitions: Mapping[str, SettingDefinition], key: str, text: 
     return definition.format(definition.parse(text))
 
 
+class SettingsRejected(InvalidInput):
+    """Some of the values given together are not valid, so none was stored.
+
+    ``problems`` names each bad key with the reason, so a form can show every error at once.
+    """
+
+    def __init__(self, problems: Mapping[str, str]) -> None:
+        listed = "; ".join(f"{key}: {why}" for key, why in problems.items())
+        super().__init__(f"Nothing was changed. {listed}")
+        self.problems = dict(problems)
+
+
+def parse_settings(
+    definitions: Mapping[str, SettingDefinition], values: Mapping[str, str]
+) -> dict[str, str]:
+    """Validate every value; the canonical texts, or ``SettingsRejected`` naming each bad one."""
+    canonical: dict[str, str] = {}
+    problems: dict[str, str] = {}
+    for key, text in values.items():
+        try:
+            canonical[key] = parse_setting(definitions, key, text)
+        except InvalidInput as bad:
+            problems[key] = str(bad)
+    if problems:
+        raise SettingsRejected(problems)
+    return canonical
+
+
 @dataclass(frozen=True)
 class OrgSettings:
     """The organisation settings as typed attributes (a mistyped name is caught by mypy).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -33,9 +35,26 @@ class QuarantineRepository:
         rows = self.conn.execute(
             sa.select(quarantine).order_by(quarantine.c.id.desc()).limit(limit)
         )
-        return [
-            QuarantinedMessage(
-                r.id, r.user_id, r.source, r.reason, r.raw_blob_hash, r.raw_size, r.received_at
-            )
-            for r in rows
-        ]
+        return [_item(r) for r in rows]
+
+    def get(self, item_id: int) -> QuarantinedMessage | None:
+        row = self.conn.execute(sa.select(quarantine).where(quarantine.c.id == item_id)).first()
+        return _item(row) if row else None
+
+    def set_reason(self, item_id: int, reason: str) -> None:
+        self.conn.execute(
+            sa.update(quarantine).where(quarantine.c.id == item_id).values(reason=reason)
+        )
+
+    def remove(self, item_id: int) -> QuarantinedMessage | None:
+        # DELETE … RETURNING takes the row's lock: of two concurrent removals only one gets it.
+        row = self.conn.execute(
+            sa.delete(quarantine).where(quarantine.c.id == item_id).returning(*quarantine.c)
+        ).first()
+        return _item(row) if row else None
+
+
+def _item(r: sa.Row[Any]) -> QuarantinedMessage:
+    return QuarantinedMessage(
+        r.id, r.user_id, r.source, r.reason, r.raw_blob_hash, r.raw_size, r.received_at
+    )

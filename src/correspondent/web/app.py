@@ -19,6 +19,10 @@ from correspondent.web.pages import build_environment, render
 from correspondent.web.routes import (
     activities,
     address_book,
+    admin_access,
+    admin_mail,
+    admin_settings,
+    admin_users,
     api_docs,
     connect,
     home,
@@ -65,10 +69,9 @@ def install_web(app: FastAPI) -> None:
         )
     app.state.web_templates = build_environment()
     app.state.web_catalogs = load_catalogs()
-    routers = (
-        sign_in, home, activities, records, tracking, search, address_book, options,
-        mailbox, mail_client, connect, api_docs, outlook,
-    )  # fmt: skip
+    routers = [sign_in, home, activities, records, tracking, search, address_book, options]
+    routers += [mailbox, mail_client, connect, api_docs, outlook]
+    routers += [admin_users, admin_settings, admin_access, admin_mail]
     for module in routers:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=True), name="static")

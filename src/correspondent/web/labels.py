@@ -5,6 +5,7 @@ Views hold the stable machine values; pages show these catalogued names in the u
 
 from __future__ import annotations
 
+from correspondent.web.admin_forms import ADMINISTRATION
 from correspondent.web.i18n import N_
 
 PARTY_ROLES = {"from": N_("From"), "to": N_("To"), "cc": N_("Cc"), "bcc": N_("Bcc")}
@@ -70,7 +71,7 @@ ALERT_LEVELS = {
     "information": N_("Information"),
 }
 
-ALL = {
+ALL: dict[str, dict[str, str]] = {
     "party_role": PARTY_ROLES,
     "tracker_source": TRACKER_SOURCES,
     "resolution": RESOLUTION_METHODS,
@@ -81,6 +82,7 @@ ALL = {
     "direction": DIRECTIONS,
     "record_field": RECORD_FIELDS,
     "alert_level": ALERT_LEVELS,
+    **ADMINISTRATION,
 }
 
 

@@ -16,6 +16,7 @@ from fastapi import Depends, Request
 from correspondent.api.deps import SESSION_COOKIE, InstallationDep
 from correspondent.bootstrap import Installation
 from correspondent.domain.access import Actor
+from correspondent.domain.errors import NotFound
 from correspondent.domain.settings import PersonalOptions
 from correspondent.domain.users import User
 from correspondent.services.admin.settings import personal_options
@@ -85,6 +86,26 @@ async def checked_form(request: Request, visitor: VisitorDep) -> Visitor:
 
 
 FormVisitorDep = Annotated[Visitor, Depends(checked_form)]
+
+
+def _only_administrators(visitor: Visitor) -> Visitor:
+    # The administration pages do not exist for anyone else: 404, as the API answers for what
+    # a user may not see (the use cases refuse them too).
+    if not visitor.actor.is_administrator:
+        raise NotFound("There is no such page.")
+    return visitor
+
+
+async def administrator(visitor: VisitorDep) -> Visitor:
+    return _only_administrators(visitor)
+
+
+async def administrator_form(visitor: FormVisitorDep) -> Visitor:
+    return _only_administrators(visitor)
+
+
+AdminDep = Annotated[Visitor, Depends(administrator)]
+AdminFormDep = Annotated[Visitor, Depends(administrator_form)]
 
 
 def localiser_for(request: Request, visitor: Visitor | None) -> Localiser:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
 
 from correspondent.api.deps import InstallationDep, PrincipalDep
+from correspondent.api.routes.activities import file_response
 from correspondent.api.schemas import (
     PathId,
     QuarantineOut,
+    QuarantineRetryOut,
     RecordOut,
     RoleIn,
     RoleOut,
@@ -57,7 +60,11 @@ def update_user(
 ) -> UserOut:
     """Change roles, approve the address, or deactivate (a deactivated user can do nothing)."""
     changes = users.UserChanges(
-        name=body.name, roles=body.roles, active=body.active, email_approved=body.email_approved
+        name=body.name,
+        roles=body.roles,
+        active=body.active,
+        email_approved=body.email_approved,
+        business_unit=body.business_unit,
     )
     return _user_out(users.update_user(inst.uow, principal.actor, user_id, changes))
 
@@ -109,6 +116,39 @@ def list_quarantine(
         )
         for q in quarantine.list_quarantine(inst.uow, principal.actor, limit)
     ]
+
+
+@router.get(
+    "/quarantine/{item_id}/original",
+    response_class=Response,
+    responses={
+        200: {"content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}}}
+    },
+    tags=["administration"],
+)
+def quarantined_original(
+    item_id: PathId, principal: PrincipalDep, inst: InstallationDep
+) -> Response:
+    """The quarantined message, byte for byte (.eml)."""
+    return file_response(
+        quarantine.quarantined_original(inst.uow, inst.blobs, principal.actor, item_id)
+    )
+
+
+@router.post(
+    "/quarantine/{item_id}/retry", response_model=QuarantineRetryOut, tags=["administration"]
+)
+def retry_quarantined(
+    item_id: PathId, principal: PrincipalDep, inst: InstallationDep
+) -> QuarantineRetryOut:
+    """Track the message again for its user: tracked (the item is removed) or refused again."""
+    outcome = quarantine.retry_quarantined(inst.uow, inst.blobs, principal.actor, item_id)
+    return QuarantineRetryOut(
+        quarantine_id=outcome.quarantine_id,
+        tracked=outcome.tracked,
+        activity_id=outcome.activity_id,
+        reason=outcome.reason,
+    )
 
 
 @router.get("/me/options", response_model=dict[str, str], tags=["personal"])

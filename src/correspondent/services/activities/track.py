@@ -140,6 +140,11 @@ class MessageTracker:
             raise self._quarantine(request, rejected) from rejected
         return self._track_parsed(request, message)
 
+    def track_or_refuse(self, request: TrackRequest) -> TrackResult:
+        """``track`` without the quarantine: a message refused again raises ``MessageRejected``
+        (retrying a quarantined message must not quarantine a second copy of it)."""
+        return self._track_parsed(request, parse_message(request.raw, self.limits))
+
     def track_batch(self, requests: Sequence[TrackRequest]) -> list[TrackOutcome]:
         """Track many messages in one transaction (imports, initial syncs).
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -12,9 +13,12 @@ from correspondent.domain.access import (
     format_privileges,
     parse_privileges,
 )
-from correspondent.domain.errors import InvalidInput
+from correspondent.domain.errors import Conflict, InvalidInput
 from correspondent.services.access import require_administrator, role_catalogue
 from correspondent.services.ports import UnitOfWorkFactory
+
+ROLE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+"""What a role name may hold (it is part of the API's paths)."""
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,31 @@ def save_role(
     privileges: Mapping[str, Mapping[str, str]],
 ) -> RoleView:
     require_administrator(actor)
-    if not name.strip() or len(name) > 100:
-        raise InvalidInput("A role name must be 1-100 characters.")
-    role = Role(name.strip(), description, parse_privileges(privileges))
+    role = Role(_valid_name(name), description, parse_privileges(privileges))
     with uow_factory() as uow:
         uow.access.save_role(role)
         uow.commit()
     return RoleView.of(role)
+
+
+def create_role(
+    uow_factory: UnitOfWorkFactory, actor: Actor, name: str, description: str = ""
+) -> RoleView:
+    """A new role that grants nothing yet; a role of that name (built in too) is a Conflict."""
+    require_administrator(actor)
+    role = Role(_valid_name(name), description, {})
+    with uow_factory() as uow:
+        if role.name in role_catalogue(uow):
+            raise Conflict(f"A role named {role.name!r} exists already; change it instead.")
+        uow.access.save_role(role)
+        uow.commit()
+    return RoleView.of(role)
+
+
+def _valid_name(name: str) -> str:
+    clean = name.strip()
+    if not ROLE_NAME.fullmatch(clean) or len(clean) > 100:
+        raise InvalidInput(
+            "A role name must be 1-100 letters, digits, '_', '.' or '-' (no spaces)."
+        )
+    return clean

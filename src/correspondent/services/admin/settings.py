@@ -1,7 +1,8 @@
 """Organisation settings (administrators) and personal options (each user's own).
 
 Values are read and written as the text the definitions in ``domain/settings.py`` accept; every
-value is validated before any is stored, so a bad one changes nothing.
+value is validated before any is stored, so a bad one changes nothing, and ``SettingsRejected``
+names every bad value at once.
 """
 
 from __future__ import annotations
@@ -9,43 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from correspondent.domain.access import Actor
-from correspondent.domain.errors import InvalidInput, NotFound
+from correspondent.domain.errors import NotFound
 from correspondent.domain.settings import (
     ORG_SETTINGS,
     PERSONAL_OPTIONS,
-    SettingDefinition,
     SettingValues,
-    parse_setting,
+    parse_settings,
 )
 from correspondent.domain.users import User
 from correspondent.services.access import require_administrator
 from correspondent.services.directory.entries import require_user
 from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
-
-
-class SettingsRejected(InvalidInput):
-    """Some of the values given are not valid; ``problems`` names each key and why. Nothing
-    was stored."""
-
-    def __init__(self, problems: Mapping[str, str]) -> None:
-        super().__init__(" ".join(f"{key}: {why}" for key, why in problems.items()))
-        self.problems = dict(problems)
-
-
-def _parse_all(
-    definitions: Mapping[str, SettingDefinition], values: Mapping[str, str]
-) -> dict[str, str]:
-    """Every value in canonical text, or ``SettingsRejected`` naming every bad one."""
-    canonical: dict[str, str] = {}
-    problems: dict[str, str] = {}
-    for key, value in values.items():
-        try:
-            canonical[key] = parse_setting(definitions, key, value)
-        except InvalidInput as error:
-            problems[key] = str(error)
-    if problems:
-        raise SettingsRejected(problems)
-    return canonical
 
 
 def org_settings(uow_factory: UnitOfWorkFactory, actor: Actor) -> dict[str, str]:
@@ -59,7 +34,7 @@ def change_org_settings(
 ) -> dict[str, str]:
     """Store ``values`` (all or none) and return every setting."""
     require_administrator(actor)
-    canonical = _parse_all(ORG_SETTINGS, values)
+    canonical = parse_settings(ORG_SETTINGS, values)
     with uow_factory() as uow:
         for key, value in canonical.items():
             uow.settings.set_org(key, value)
@@ -84,7 +59,7 @@ def change_personal_options(
     user_email: str | None = None,
 ) -> dict[str, str]:
     """Store ``values`` (all or none) for that user and return all their options."""
-    canonical = _parse_all(PERSONAL_OPTIONS, values)
+    canonical = parse_settings(PERSONAL_OPTIONS, values)
     with uow_factory() as uow:
         user = _whose(uow, actor, user_email)
         for key, value in canonical.items():

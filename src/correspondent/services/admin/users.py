@@ -8,12 +8,23 @@ from dataclasses import dataclass
 from correspondent.domain.access import Actor
 from correspondent.domain.errors import Conflict, InvalidInput, NotFound
 from correspondent.domain.records import validate_address
-from correspondent.domain.users import User
+from correspondent.domain.users import BusinessUnit, User
 from correspondent.services.access import require_administrator, role_catalogue
 from correspondent.services.auth import hash_password
 from correspondent.services.ports import UnitOfWork, UnitOfWorkFactory
 
 DEFAULT_BUSINESS_UNIT = "Head office"
+
+
+class UserRejected(InvalidInput):
+    """One value given for a user cannot be used; ``field`` names it (email, name, roles,
+    business_unit), so a form can point at it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 DEFAULT_ROLES = ("salesperson",)
 
 
@@ -21,6 +32,25 @@ def list_users(uow_factory: UnitOfWorkFactory, actor: Actor) -> list[User]:
     require_administrator(actor)
     with uow_factory() as uow:
         return uow.directory.list_users()
+
+
+def user_by_email(uow_factory: UnitOfWorkFactory, actor: Actor, email: str) -> User:
+    """The user whose primary address is ``email``, active or not (the CLI names users by
+    address, and a deactivated user must be found to be activated again)."""
+    require_administrator(actor)
+    with uow_factory() as uow:
+        user = uow.directory.user_by_email(email.strip().lower())
+    if user is None:
+        raise NotFound(
+            f"No user has the email address {email!r}; add one with 'correspondent user add'."
+        )
+    return user
+
+
+def list_business_units(uow_factory: UnitOfWorkFactory, actor: Actor) -> list[BusinessUnit]:
+    require_administrator(actor)
+    with uow_factory() as uow:
+        return uow.directory.business_units()
 
 
 def add_user(
@@ -36,11 +66,17 @@ def add_user(
 ) -> User:
     """Add a user; until ``email_approved`` none of their mail is tracked."""
     require_administrator(actor)
-    address = validate_address(email)
+    try:
+        address = validate_address(email)
+    except InvalidInput as bad:
+        raise UserRejected("email", str(bad)) from None
     if not name.strip():
-        raise InvalidInput("A user needs a name (--name).")
+        raise UserRejected("name", "A user needs a name (--name).")
     wanted_roles = sorted(set(roles)) or list(DEFAULT_ROLES)
-    password_hash = hash_password(password) if password else None
+    try:
+        password_hash = hash_password(password) if password else None
+    except InvalidInput as bad:
+        raise UserRejected("password", str(bad)) from None
     with uow_factory() as uow:
         _check_roles(uow, wanted_roles)
         if uow.directory.user_by_email(address) is not None:
@@ -68,6 +104,8 @@ class UserChanges:
     roles: list[str] | None = None
     active: bool | None = None
     email_approved: bool | None = None
+    business_unit: str | None = None
+    """The unit's name; a name no unit has yet creates the unit (as ``add_user`` does)."""
 
 
 def update_user(
@@ -89,6 +127,10 @@ def update_user(
             user.active = changes.active
         if changes.email_approved is not None:
             user.email_approved = changes.email_approved
+        if changes.business_unit is not None:
+            if not changes.business_unit.strip():
+                raise UserRejected("business_unit", "A business unit needs a name.")
+            user.business_unit_id = _business_unit_id(uow, changes.business_unit.strip())
         if user.id == actor.user_id and not user.active:
             raise InvalidInput("You cannot deactivate yourself.")
         uow.directory.update_user(user)
@@ -101,7 +143,7 @@ def update_user(
 def _check_roles(uow: UnitOfWork, roles: Iterable[str]) -> None:
     unknown = set(roles) - set(role_catalogue(uow))
     if unknown:
-        raise InvalidInput(f"Unknown role(s): {', '.join(sorted(unknown))}.")
+        raise UserRejected("roles", f"Unknown role(s): {', '.join(sorted(unknown))}.")
 
 
 def _business_unit_id(uow: UnitOfWork, name: str | None) -> int:

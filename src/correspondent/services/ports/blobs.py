@@ -37,6 +37,13 @@ class QuarantineRepository(Protocol):
 
     def list(self, limit: int = 1000) -> list[QuarantinedMessage]: ...
 
+    def get(self, item_id: int) -> QuarantinedMessage | None: ...
+
+    def set_reason(self, item_id: int, reason: str) -> None: ...
+
+    def remove(self, item_id: int) -> QuarantinedMessage | None:
+        """Delete the item (locking it); the item, or None when it was gone already."""
+
 
 class BlobStore(Protocol):
     """Files by SHA-256 digest, written once."""

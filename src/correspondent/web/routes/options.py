@@ -17,11 +17,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from correspondent.api.deps import InstallationDep
-from correspondent.services.admin.settings import (
-    SettingsRejected,
-    change_personal_options,
-    personal_options,
-)
+from correspondent.domain.settings import SettingsRejected
+from correspondent.services.admin.settings import change_personal_options, personal_options
 from correspondent.web.i18n import LANGUAGES, N_
 from correspondent.web.pages import render
 from correspondent.web.session import FormVisitorDep, Visitor, VisitorDep

@@ -39,6 +39,22 @@ document.addEventListener("htmx:xhr:progress", function (event) {
   progress.value = Math.round((detail.loaded / detail.total) * 100);
 });
 
+// An error summary's link puts focus on the field it names (a fragment link only scrolls); for
+// a group of choices, on its first control.
+document.addEventListener("click", function (event) {
+  var target = event.target instanceof Element ? event.target : null;
+  var link = target ? target.closest(".error-summary a[href^='#']") : null;
+  if (!link) return;
+  var named = document.getElementById(link.getAttribute("href").slice(1));
+  if (!named) return;
+  var control = named.matches("input, select, textarea")
+    ? named
+    : named.querySelector("input, select, textarea");
+  if (!control) return;
+  event.preventDefault();
+  control.focus();
+  control.scrollIntoView({ block: "center" });
+
 // Drop zones: files dropped on a track form's zone go into its file input and are tracked at
 // once. The input itself stays usable (choose files, then the button) without script.
 (function () {
