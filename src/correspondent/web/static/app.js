@@ -54,6 +54,7 @@ document.addEventListener("click", function (event) {
   event.preventDefault();
   control.focus();
   control.scrollIntoView({ block: "center" });
+});
 
 // Drop zones: files dropped on a track form's zone go into its file input and are tracked at
 // once. The input itself stays usable (choose files, then the button) without script.
