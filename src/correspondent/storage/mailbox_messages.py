@@ -19,7 +19,7 @@ from correspondent.domain.folder_messages import MappedMessage, Outcome
 from correspondent.domain.records import RecordRef
 from correspondent.storage.mailbox_failures import FailureList
 from correspondent.storage.mailbox_tables import mailbox_failures, mailbox_messages
-from correspondent.storage.sql import insert_ignoring_duplicates, upsert_rows
+from correspondent.storage.sql import upsert_rows
 from correspondent.storage.tables import activities, activity_trackers
 
 
@@ -41,29 +41,9 @@ class MailboxMessageRepository(FailureList):
         now: datetime,
     ) -> None:
         """Remember what became of one UID; a second record of the same UID updates it."""
-        values: dict[str, Any] = {
-            "mailbox_id": mailbox_id,
-            "folder_id": folder_id,
-            "uidvalidity": uidvalidity,
-            "uid": uid,
-            "activity_id": activity_id,
-            "message_id": message_id,
-            "outcome": outcome.value,
-            "keyword_written": False,
-            "created_at": now,
-        }
-        inserted = insert_ignoring_duplicates(
-            self.conn,
-            mailbox_messages,
-            values,
-            ["mailbox_id", "folder_id", "uidvalidity", "uid"],
+        self.record_many(
+            mailbox_id, folder_id, uidvalidity, [(uid, activity_id, message_id, outcome)], now
         )
-        if not inserted:
-            self.conn.execute(
-                sa.update(mailbox_messages)
-                .where(*self._uid_is(folder_id, uidvalidity, [uid]))
-                .values(activity_id=activity_id, outcome=outcome.value, keyword_written=False)
-            )
 
     def record_many(
         self,
@@ -92,7 +72,7 @@ class MailboxMessageRepository(FailureList):
                 for uid, activity_id, message_id, outcome in rows
             ],
             ["mailbox_id", "folder_id", "uidvalidity", "uid"],
-            replace=["activity_id", "outcome"],
+            replace=["activity_id", "outcome", "keyword_written"],
             constants={"keyword_written": False},
         )
 
