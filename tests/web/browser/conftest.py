@@ -1,5 +1,5 @@
 """Browser test fixtures: one Chromium per test worker, the app served per test over the real
-``installation`` (SQLite and PostgreSQL), and pages that record console errors (a CSP
+``installation``, and pages that record console errors (a CSP
 violation is one) and every request that leaves for another host."""
 
 from __future__ import annotations
@@ -14,10 +14,20 @@ from playwright.sync_api import expect as _expect
 
 from correspondent.api.app import create_app
 from correspondent.bootstrap import Installation
+from tests.conftest import BACKENDS
 from tests.web.browser_support import DESKTOP, launch_chromium, serving
 from tests.web.conftest import WebUser
 
 _expect.set_options(timeout=30_000)  # a loaded machine: wait for conditions, generously
+
+
+@pytest.fixture(params=BACKENDS[:1])
+def backend(request: pytest.FixtureRequest) -> str:
+    """One database backend (the first of CORRESPONDENT_TEST_BACKENDS): a page proves the page;
+    the use cases and storage it calls are proven on both databases by the API and integration
+    tests. Running every page twice cost CI about two minutes of its fifteen."""
+    value: str = request.param
+    return value
 
 
 @pytest.fixture(scope="session")
