@@ -27,8 +27,12 @@ from typing import Any
 import pytest
 from uvicorn.config import STARTUP_FAILURE
 
-from correspondent.api.server import REUSE_PORT, reuse_port_listeners, tcp_listener
-from tests.support.waiting import wait_until
+from correspondent.api.server import REUSE_PORT, WorkerSlots, reuse_port_listeners, tcp_listener
+from tests.support.waiting import PATIENT, wait_until
+
+# A reload starts both workers in turn, each with READY_SECONDS to get ready; on a busy machine
+# (CI shares two cores) that is the bound to wait for, not the usual patience.
+RELOAD_PATIENCE = max(PATIENT, 2 * WorkerSlots.READY_SECONDS + 10)
 
 
 async def _nodelay_of_accepted(listener: socket.socket) -> int:
@@ -310,7 +314,8 @@ def test_sighup_replaces_the_workers_and_a_killed_supervisor_takes_them_along() 
             now = {pid for pid, _ in _ask_at_once(port)}
             return len(now) == 2 and not now & first
 
-        wait_until(replaced, what="two new workers to answer", interval=0.2)
+        # The supervisor replaces the workers one after the other, giving each READY_SECONDS.
+        wait_until(replaced, RELOAD_PATIENCE, what="two new workers to answer", interval=0.2)
         now = {pid for pid, _ in _ask_at_once(port)}
         process.kill()  # SIGKILL: no chance to stop the workers itself
         process.wait(30)
@@ -346,7 +351,7 @@ def test_workers_that_cannot_start_later_leave_the_running_ones_serving(tmp_path
         broken.touch()
         # A reload whose new workers cannot load keeps the old ones.
         process.send_signal(signal.SIGHUP)
-        wait_until(lambda: logged("Reload stopped"), what="the reload to give up")
+        wait_until(lambda: logged("Reload stopped"), RELOAD_PATIENCE, what="the reload to give up")
         assert {pid for pid, _ in _ask_at_once(port)} == first
         # A worker that dies now cannot be replaced yet: no exit, retries with back-off...
         victim = min(first)
